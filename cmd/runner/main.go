@@ -1,0 +1,43 @@
+// Command runner runs the orgconform contract checks against an AWS
+// Organizations endpoint, or serves the embedded reference target.
+//
+//	runner [flags]            run every check (against the embedded target unless --endpoint)
+//	runner serve [flags]      serve the embedded reference target
+//
+// Exit status: 0 no check failed, 1 a check failed, 2 bad usage or an
+// unreachable target.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// command is one subcommand: it parses its own flags from args and returns
+// the process exit status.
+type command func(args []string, stdout, stderr io.Writer) int
+
+// commands is the subcommand table; the empty name is the default (run).
+var commands = map[string]command{
+	"":      runCmd,
+	"serve": serveCmd,
+}
+
+func main() {
+	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// dispatch picks the subcommand named by the first argument, if any.
+func dispatch(args []string, stdout, stderr io.Writer) int {
+	name := ""
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		name, args = args[0], args[1:]
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "runner: unknown command %q (commands: serve; no command runs the checks)\n", name)
+		return 2
+	}
+	return cmd(args, stdout, stderr)
+}
