@@ -1,0 +1,131 @@
+package target
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// transcriptBodyLimit is how much of each body Exchange.String shows.
+const transcriptBodyLimit = 4 << 10
+
+// Exchange is one captured HTTP request/response pair with secrets
+// redacted: headers through Redact, and the caller's secret access key and
+// session token replaced by REDACTED wherever they appear. Status is 0 when
+// no response arrived.
+type Exchange struct {
+	Method         string
+	URL            string
+	RequestHeader  http.Header
+	RequestBody    []byte
+	Status         int
+	ResponseHeader http.Header
+	ResponseBody   []byte
+	// ResponseTruncated says the response body was cut at MaxBody.
+	ResponseTruncated bool
+
+	secrets []string // redacted again by String
+}
+
+// newExchange returns a redacted exchange for a request signed as p (nil
+// for unsigned).
+func newExchange(p *Principal, method, url string, reqHeader http.Header, reqBody []byte) *Exchange {
+	e := &Exchange{Method: method, URL: url, secrets: secretsOf(p)}
+	e.RequestHeader = e.redactHeader(reqHeader)
+	e.RequestBody = redactBytes(reqBody, e.secrets)
+	return e
+}
+
+// setResponse records the response part, redacted.
+func (e *Exchange) setResponse(status int, header http.Header, body []byte, truncated bool) {
+	e.Status = status
+	e.ResponseHeader = e.redactHeader(header)
+	e.ResponseBody = redactBytes(body, e.secrets)
+	e.ResponseTruncated = truncated
+}
+
+// redactHeader applies Redact and then the secrets.
+func (e *Exchange) redactHeader(h http.Header) http.Header {
+	out := Redact(h)
+	for k, vs := range out {
+		for i, v := range vs {
+			vs[i] = string(redactBytes([]byte(v), e.secrets))
+		}
+		out[k] = vs
+	}
+	return out
+}
+
+// String is an HTTP/1.1-like transcript, request then response, headers
+// sorted, bodies shown up to 4 KiB. Secrets are redacted.
+func (e *Exchange) String() string {
+	if e == nil {
+		return "(no exchange)"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\n", e.Method, e.URL)
+	writeHeader(&b, e.RequestHeader, e.secrets)
+	writeBody(&b, e.RequestBody, false, e.secrets)
+	b.WriteString("\n")
+	if e.Status == 0 {
+		b.WriteString("(no response)\n")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\n", e.Status, http.StatusText(e.Status))
+	writeHeader(&b, e.ResponseHeader, e.secrets)
+	writeBody(&b, e.ResponseBody, e.ResponseTruncated, e.secrets)
+	return b.String()
+}
+
+// writeHeader writes h sorted by name, one line per value.
+func writeHeader(b *strings.Builder, h http.Header, secrets []string) {
+	h = Redact(h)
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range h[k] {
+			fmt.Fprintf(b, "%s: %s\n", k, redactBytes([]byte(oneLine(v)), secrets))
+		}
+	}
+}
+
+// writeBody writes a blank line and body, cut at transcriptBodyLimit.
+func writeBody(b *strings.Builder, body []byte, truncated bool, secrets []string) {
+	b.WriteString("\n")
+	if len(body) == 0 {
+		return
+	}
+	body = redactBytes(body, secrets)
+	shown, rest := body, 0
+	if len(body) > transcriptBodyLimit {
+		shown, rest = body[:transcriptBodyLimit], len(body)-transcriptBodyLimit
+	}
+	if t := trimPartialRune(shown); utf8.Valid(t) {
+		b.Write(t)
+	} else {
+		fmt.Fprintf(b, "%q", shown)
+	}
+	if rest > 0 {
+		fmt.Fprintf(b, "\n… (%d more bytes)", rest)
+	}
+	if truncated {
+		fmt.Fprintf(b, "\n… (body truncated at %d bytes)", MaxBody)
+	}
+	b.WriteString("\n")
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence cut at the end of b.
+func trimPartialRune(b []byte) []byte {
+	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
+		if utf8.Valid(b) {
+			return b
+		}
+		b = b[:len(b)-1]
+	}
+	return b
+}
