@@ -1,0 +1,295 @@
+package contract
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/orgconform/orgconform/target"
+)
+
+// Options tune Execute.
+type Options struct {
+	// Run selects checks whose id matches; nil runs all.
+	Run *regexp.Regexp
+	// Progress, if not nil, receives one line per finished check group.
+	Progress io.Writer
+	// Rerun is the command line prefix shown in each result's rerun hint,
+	// e.g. "go run ./cmd/runner --endpoint http://127.0.0.1:4566".
+	Rerun string
+	// CleanupTimeout bounds the cleanup of one check (default 30s).
+	CleanupTimeout time.Duration
+}
+
+// Report is the outcome of a run.
+type Report struct {
+	Target   string
+	Seed     int64
+	Duration time.Duration
+	Requests int
+	Results  []Result
+	// Cleanup lists cleanup steps that failed: the target may keep state
+	// (organizations, memberships, open handshakes) the run created.
+	Cleanup []string
+}
+
+// Summary counts results by status.
+type Summary struct {
+	Passed, Failed, Skipped, Unsupported int
+}
+
+// Summary counts the report's results by status.
+func (r *Report) Summary() Summary {
+	var s Summary
+	for _, res := range r.Results {
+		switch res.Status {
+		case Pass:
+			s.Passed++
+		case Fail:
+			s.Failed++
+		case Skip:
+			s.Skipped++
+		case Unsupported:
+			s.Unsupported++
+		}
+	}
+	return s
+}
+
+// Execute runs the selected checks against tgt, in order, and reports.
+// Canceling ctx stops the run after the current check; cleanup still runs.
+func Execute(ctx context.Context, tgt *target.Target, opts Options) *Report {
+	start := time.Now()
+	rs := newRunState(tgt, opts)
+	rep := &Report{Target: tgt.Endpoint(), Seed: tgt.Seed()}
+	checks := selected(opts.Run)
+	groupStart, done := time.Now(), 0
+	for i, c := range checks {
+		if ctx.Err() != nil {
+			rep.Results = append(rep.Results, interrupted(c, opts))
+		} else {
+			rep.Results = append(rep.Results, rs.execute(ctx, c))
+		}
+		done++
+		if opts.Progress != nil && (i == len(checks)-1 || checks[i+1].Group != c.Group) {
+			progressLine(opts.Progress, c.Group, rep.Results[len(rep.Results)-done:], time.Since(groupStart))
+			groupStart, done = time.Now(), 0
+		}
+	}
+	rep.Duration = time.Since(start)
+	rep.Requests = tgt.Requests()
+	rep.Cleanup = rs.cleanupFailures()
+	return rep
+}
+
+// Run runs every check from a Go test against tgt: one subtest per check
+// when tb is a *testing.T, otherwise each check reports through tb in turn.
+// A failed or unsupported check is a test error; a skipped one a skip.
+func Run(tb testing.TB, tgt *target.Target) {
+	tb.Helper()
+	rs := newRunState(tgt, Options{Rerun: "go test ./contract/ -run"})
+	ctx := context.Background()
+	for _, c := range Checks() {
+		report := func(tb testing.TB) {
+			tb.Helper()
+			res := rs.execute(ctx, c)
+			switch res.Status {
+			case Fail, Unsupported:
+				tb.Errorf("%s %s\nexpected: %s\nobserved: %s\n%s", res.ID, res.Status, res.Expected, res.Observed, res.Exchange)
+			case Skip:
+				tb.Skipf("%s: %s", res.ID, res.Observed)
+			}
+		}
+		if t, ok := tb.(*testing.T); ok {
+			t.Run(c.ID, func(t *testing.T) { report(t) })
+		} else {
+			report(tb)
+		}
+	}
+	for _, f := range rs.cleanupFailures() {
+		tb.Errorf("cleanup failed: %s", f)
+	}
+}
+
+func selected(re *regexp.Regexp) []Check {
+	var out []Check
+	for _, c := range Checks() {
+		if re == nil || re.MatchString(c.ID) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func interrupted(c Check, opts Options) Result {
+	return Result{ID: c.ID, Group: c.Group, Operation: c.Operation, Status: Skip,
+		Observed: "run interrupted before this check", Rerun: rerun(opts, c.ID)}
+}
+
+func rerun(opts Options, id string) string {
+	prefix := opts.Rerun
+	if prefix == "" {
+		prefix = "go run ./cmd/runner"
+	}
+	return fmt.Sprintf("%s --run '^%s$'", prefix, regexp.QuoteMeta(id))
+}
+
+func progressLine(w io.Writer, group string, results []Result, d time.Duration) {
+	counts := map[Status]int{}
+	for _, r := range results {
+		counts[r.Status]++
+	}
+	fmt.Fprintf(w, "%-12s %4d checks: %d pass, %d fail, %d skip, %d unsupported (%s)\n",
+		group, len(results), counts[Pass], counts[Fail], counts[Skip], counts[Unsupported], d.Round(time.Millisecond))
+}
+
+// runState is what checks of one run share: operations found unsupported,
+// the target's capabilities, every response seen, and cleanup failures.
+type runState struct {
+	tgt  *target.Target
+	opts Options
+
+	mu          sync.Mutex
+	unsupported map[string]string // op → evidence
+	seen        []observed
+	cleanupErrs []string
+	caps        map[string]capability
+}
+
+type observed struct {
+	check  string
+	resp   *target.Response
+	common []string // common-error categories the call accepts
+}
+
+type capability struct {
+	ok     bool
+	detail string
+}
+
+func newRunState(tgt *target.Target, opts Options) *runState {
+	if opts.CleanupTimeout == 0 {
+		opts.CleanupTimeout = 30 * time.Second
+	}
+	return &runState{tgt: tgt, opts: opts, unsupported: map[string]string{}, caps: map[string]capability{}}
+}
+
+func (rs *runState) markUnsupported(op, evidence string) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if _, ok := rs.unsupported[op]; !ok {
+		rs.unsupported[op] = evidence
+	}
+}
+
+func (rs *runState) unsupportedOp(ops []string) (string, string, bool) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for _, op := range ops {
+		if ev, ok := rs.unsupported[op]; ok {
+			return op, ev, true
+		}
+	}
+	return "", "", false
+}
+
+func (rs *runState) observe(o observed) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.seen = append(rs.seen, o)
+}
+
+func (rs *runState) observations() []observed {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	return append([]observed(nil), rs.seen...)
+}
+
+func (rs *runState) cleanupFailures() []string {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	out := append([]string(nil), rs.cleanupErrs...)
+	sort.Strings(out)
+	return out
+}
+
+// execute runs one check to its verdict, then its cleanups.
+func (rs *runState) execute(ctx context.Context, c Check) (res Result) {
+	start := time.Now()
+	t := &T{ctx: ctx, tgt: rs.tgt, run: rs, check: c,
+		result: Result{ID: c.ID, Group: c.Group, Operation: c.Operation, Status: Pass, Rerun: rerun(rs.opts, c.ID)}}
+	defer func() {
+		t.runCleanups()
+		t.result.Duration = time.Since(start)
+		res = t.result
+	}()
+	if op, ev, ok := rs.unsupportedOp(c.Needs); ok {
+		t.result.Status = Unsupported
+		t.result.Observed = fmt.Sprintf("%s is not implemented by the target (seen earlier in this run): %s", op, ev)
+		return
+	}
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				if _, ok := p.(stop); ok {
+					return
+				}
+				t.result.Status = Fail
+				t.result.Expected = "the check runs to a verdict"
+				t.result.Observed = fmt.Sprintf("internal error in check: %v", p)
+			}
+		}()
+		c.run(t)
+	}()
+	return
+}
+
+// cleanup is one undo step registered by a fixture.
+type cleanup struct {
+	what string
+	fn   func(ctx context.Context) error
+}
+
+// Cleanup registers fn to run after the check, last registered first, even
+// when the check failed or the run was interrupted.
+func (t *T) Cleanup(what string, fn func(ctx context.Context) error) {
+	t.clean = append(t.clean, cleanup{what, fn})
+}
+
+func (t *T) runCleanups() {
+	for i := len(t.clean) - 1; i >= 0; i-- {
+		c := t.clean[i]
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(t.ctx), t.run.opts.CleanupTimeout)
+		err := safely(func() error { return c.fn(ctx) })
+		cancel()
+		if err != nil {
+			t.run.mu.Lock()
+			t.run.cleanupErrs = append(t.run.cleanupErrs, fmt.Sprintf("%s: %s: %v", t.check.ID, c.what, oneLine(err.Error())))
+			t.run.mu.Unlock()
+		}
+	}
+	t.clean = nil
+}
+
+func safely(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("cleanup stopped: %v", p)
+		}
+	}()
+	return fn()
+}
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
