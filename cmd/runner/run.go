@@ -48,14 +48,12 @@ func parseRunFlags(args []string, stderr io.Writer) (*runFlags, error) {
 	fs.Int64Var(&f.seed, "seed", 0, "seed for account ids (default: random; the report shows it)")
 	fs.BoolVar(&f.allowUnsupported, "allow-unsupported", false, "do not count checks the target does not support as failures")
 	fs.BoolVar(&f.list, "list", false, "list the check ids and exit")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: runner [flags]        run the contract checks\n       runner serve [flags]  serve the embedded reference target\nflags:")
-		fs.SetOutput(stderr)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
+			fmt.Fprintln(stderr, "usage: runner [flags]        run the contract checks\n       runner serve [flags]  serve the embedded reference target\nflags:")
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
 		}
 		return nil, err
 	}

@@ -1,0 +1,232 @@
+package contract_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orgconform/orgconform/contract"
+	"github.com/orgconform/orgconform/reftarget"
+	"github.com/orgconform/orgconform/target"
+)
+
+// reply is a response of the reference target, open to mutation.
+type reply struct {
+	op     string // operation of the request
+	status int
+	header http.Header
+	body   map[string]any // nil when the body is not a JSON object
+	raw    []byte         // replaces the body when set
+}
+
+// mutant wraps the reference target and breaks one rule of the contract.
+type mutant struct {
+	name   string
+	run    string                     // the checks to run
+	mutate func(*reply)               // applied to every response
+	want   map[string]contract.Status // checks that must end so
+}
+
+func (m mutant) handler() http.Handler {
+	ref := reftarget.New(reftarget.Options{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		ref.ServeHTTP(rec, r)
+		op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "AWSOrganizationsV20161128.")
+		rp := &reply{op: op, status: rec.Code, header: rec.Header().Clone()}
+		_ = json.Unmarshal(rec.Body.Bytes(), &rp.body)
+		m.mutate(rp)
+		body := rec.Body.Bytes()
+		switch {
+		case rp.raw != nil:
+			body = rp.raw
+		case rp.body != nil:
+			body, _ = json.Marshal(rp.body)
+		}
+		for k, v := range rp.header {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rp.status)
+		w.Write(body)
+	})
+}
+
+func errCode(rp *reply) string {
+	if rp.body == nil {
+		return ""
+	}
+	s, _ := rp.body["__type"].(string)
+	return s
+}
+
+func setError(rp *reply, code string) {
+	rp.body["__type"] = code
+	rp.header.Set("X-Amzn-Errortype", code)
+}
+
+func handshakeOf(rp *reply) map[string]any {
+	h, _ := rp.body["Handshake"].(map[string]any)
+	return h
+}
+
+// mutants are deliberately wrong targets; each must make the named checks
+// fail (or be unsupported), which shows those checks can fail.
+var mutants = []mutant{
+	{
+		name: "already-in-state answered as not found",
+		run:  `^transition/INVITE/ACCEPTED/AcceptHandshake/recipient$`,
+		mutate: func(rp *reply) {
+			if errCode(rp) == "HandshakeAlreadyInStateException" {
+				setError(rp, "HandshakeNotFoundException")
+			}
+		},
+		want: map[string]contract.Status{"transition/INVITE/ACCEPTED/AcceptHandshake/recipient": contract.Fail},
+	},
+	{
+		name: "AcceptHandshake answers an HTML 500",
+		run:  `^accept/success/(response|sdk)$`,
+		mutate: func(rp *reply) {
+			if rp.op == "AcceptHandshake" {
+				rp.status, rp.raw = 500, []byte("<!DOCTYPE html><html><title>500 Internal Server Error</title></html>")
+				rp.header = http.Header{"Content-Type": {"text/html"}}
+			}
+		},
+		want: map[string]contract.Status{"accept/success/response": contract.Unsupported, "accept/success/sdk": contract.Unsupported},
+	},
+	{
+		name: "upper-case ids looked up instead of refused",
+		run:  `^input/AcceptHandshake/(upper-case|unknown-id)$`,
+		mutate: func(rp *reply) {
+			if rp.op == "AcceptHandshake" && errCode(rp) == "InvalidInputException" {
+				setError(rp, "HandshakeNotFoundException")
+				delete(rp.body, "Reason")
+			}
+		},
+		want: map[string]contract.Status{"input/AcceptHandshake/upper-case": contract.Fail, "input/AcceptHandshake/unknown-id": contract.Pass},
+	},
+	{
+		name: "wrong reason code",
+		run:  `^input/DescribeHandshake/too-long$|^errors/DescribeHandshake/schema$`,
+		mutate: func(rp *reply) {
+			if rp.body != nil && rp.body["Reason"] != nil {
+				rp.body["Reason"] = "ALREADY_IN_AN_ORGANIZATION"
+			}
+		},
+		want: map[string]contract.Status{"input/DescribeHandshake/too-long": contract.Fail, "errors/DescribeHandshake/schema": contract.Fail},
+	},
+	{
+		name: "no request id",
+		run:  `^protocol/request-id/`,
+		mutate: func(rp *reply) {
+			rp.header.Del("X-Amzn-Requestid")
+		},
+		want: map[string]contract.Status{"protocol/request-id/success": contract.Fail, "protocol/request-id/error": contract.Fail},
+	},
+	{
+		name: "HTTP 500 for a client error",
+		run:  `^input/CancelHandshake/unknown-id$`,
+		mutate: func(rp *reply) {
+			if errCode(rp) == "HandshakeNotFoundException" {
+				rp.status = 500
+			}
+		},
+		want: map[string]contract.Status{"input/CancelHandshake/unknown-id": contract.Fail},
+	},
+	{
+		name: "accepted handshake reported OPEN, with string timestamps and a foreign ARN",
+		run:  `^accept/success/(response|schema|expiry-15-days)$`,
+		mutate: func(rp *reply) {
+			if h := handshakeOf(rp); rp.op == "AcceptHandshake" && h != nil {
+				h["State"] = "OPEN"
+				h["RequestedTimestamp"] = "2016-12-13T19:14:19Z"
+				h["Arn"] = "arn:aws:organizations::111111111111:handshake/o-exampleorgid/invite/h-examplehandshakeid111"
+			}
+		},
+		want: map[string]contract.Status{"accept/success/response": contract.Fail, "accept/success/schema": contract.Fail, "accept/success/expiry-15-days": contract.Fail},
+	},
+	{
+		name: "undocumented exception",
+		run:  `^input/AcceptHandshake/unknown-id$|^errors/AcceptHandshake/documented$`,
+		mutate: func(rp *reply) {
+			if errCode(rp) == "HandshakeNotFoundException" {
+				setError(rp, "ResourceNotFoundException")
+			}
+		},
+		want: map[string]contract.Status{"input/AcceptHandshake/unknown-id": contract.Fail, "errors/AcceptHandshake/documented": contract.Fail},
+	},
+	{
+		name: "decline by the sender succeeds",
+		run:  `^transition/INVITE/OPEN/DeclineHandshake/sender$`,
+		mutate: func(rp *reply) {
+			if rp.op == "DeclineHandshake" && rp.status == 400 {
+				rp.status, rp.body = 200, map[string]any{"Handshake": map[string]any{"State": "DECLINED"}}
+				rp.header.Del("X-Amzn-Errortype")
+			}
+		},
+		want: map[string]contract.Status{"transition/INVITE/OPEN/DeclineHandshake/sender": contract.Fail},
+	},
+	{
+		name: "invitations never expire",
+		run:  `^transition/INVITE/EXPIRED/AcceptHandshake/recipient$`,
+		mutate: func(rp *reply) {
+			if h := handshakeOf(rp); h != nil && h["State"] == "EXPIRED" {
+				h["State"] = "OPEN"
+			}
+		},
+		want: map[string]contract.Status{"transition/INVITE/EXPIRED/AcceptHandshake/recipient": contract.Fail},
+	},
+	{
+		name: "second concurrent accept also succeeds",
+		run:  `^accept/success/concurrent$`,
+		mutate: func(rp *reply) {
+			if rp.op == "AcceptHandshake" && errCode(rp) == "HandshakeAlreadyInStateException" {
+				rp.status, rp.body = 200, map[string]any{"Handshake": map[string]any{"State": "ACCEPTED"}}
+				rp.header.Del("X-Amzn-Errortype")
+			}
+		},
+		want: map[string]contract.Status{"accept/success/concurrent": contract.Fail},
+	},
+	{
+		name: "sample response drifts from the golden (extra party)",
+		run:  `^golden/AcceptHandshake/sample-response$`,
+		mutate: func(rp *reply) {
+			if h := handshakeOf(rp); rp.op == "AcceptHandshake" && h != nil {
+				h["Parties"] = append(h["Parties"].([]any), map[string]any{"Id": "999999999999", "Type": "ACCOUNT"})
+			}
+		},
+		want: map[string]contract.Status{"golden/AcceptHandshake/sample-response": contract.Fail},
+	},
+}
+
+// TestMutantsAreCaught runs each mutant and asserts the named checks reach
+// the named verdicts; run against the unmutated reference target the same
+// checks pass (TestConformance).
+func TestMutantsAreCaught(t *testing.T) {
+	for _, m := range mutants {
+		t.Run(m.name, func(t *testing.T) {
+			srv := httptest.NewServer(m.handler())
+			defer srv.Close()
+			tgt, err := target.New(target.Config{Endpoint: srv.URL})
+			require.NoError(t, err)
+			rep := contract.Execute(t.Context(), tgt, contract.Options{Run: regexp.MustCompile(m.run)})
+			got := map[string]contract.Status{}
+			var detail bytes.Buffer
+			for _, r := range rep.Results {
+				got[r.ID] = r.Status
+				fmt.Fprintf(&detail, "%s %s: %s\n", r.ID, r.Status, r.Observed)
+			}
+			for id, want := range m.want {
+				assert.Equal(t, want, got[id], "check %s\n%s", id, detail.String())
+			}
+		})
+	}
+}
