@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"sync"
 	"time"
 
@@ -34,7 +35,7 @@ func (t *Target) Client(p Principal) *organizations.Client {
 		BaseEndpoint: aws.String(t.endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider(p.AccessKeyID, p.SecretAccessKey, p.SessionToken),
 		Retryer:      aws.NopRetryer{},
-		HTTPClient:   t.http,
+		HTTPClient:   sdkDoer{t.http},
 		Interceptors: reg,
 	})
 	t.clients[p] = c
@@ -74,7 +75,7 @@ func (t *Target) SDK(ctx context.Context, p Principal, op string, fn func(ctx co
 		return resp
 	}
 	resp.Exchange = last.exchange
-	if !last.responded {
+	if !last.responded || last.exchange == nil {
 		resp.Kind = transportKind(err)
 		if err == nil { // fn swallowed the failure
 			resp.Kind, resp.Note = KindTransport, "no response captured"
@@ -123,13 +124,14 @@ type captureSink struct {
 
 // captured is one exchange as seen by the interceptors.
 type captured struct {
-	exchange  *Exchange
-	responded bool
-	status    int
-	header    map[string][]string
-	body      []byte
-	truncated bool
-	readErr   error
+	requestBody []byte
+	exchange    *Exchange
+	responded   bool
+	status      int
+	header      map[string][]string
+	body        []byte
+	truncated   bool
+	readErr     error
 }
 
 // last returns the most recent record, or nil.
@@ -146,41 +148,49 @@ func (s *captureSink) last() *captured {
 // responses right before deserialization.
 type captureInterceptor struct{}
 
-// BeforeTransmit records the signed request.
+// BeforeTransmit starts a record with the request body. The interceptor
+// context's Request is the one serialized before the retry loop cloned,
+// resolved and signed it, so the wire method, URL and headers are recorded
+// by sdkDoer instead.
 func (captureInterceptor) BeforeTransmit(ctx context.Context, in *smithyhttp.InterceptorContext) error {
 	sink, _ := ctx.Value(sinkKey{}).(*captureSink)
-	if sink == nil || in.Request == nil || in.Request.Request == nil {
+	if sink == nil {
 		return nil
 	}
-	req := in.Request
 	var body []byte
-	if stream := req.GetStream(); stream != nil && req.IsStreamSeekable() {
-		b, err := io.ReadAll(io.LimitReader(stream, MaxBody))
-		if rerr := req.RewindStream(); rerr != nil {
-			return fmt.Errorf("capture request body: %w", rerr)
+	if req := in.Request; req != nil {
+		if stream := req.GetStream(); stream != nil && req.IsStreamSeekable() {
+			b, err := io.ReadAll(io.LimitReader(stream, MaxBody))
+			if rerr := req.RewindStream(); rerr != nil {
+				return fmt.Errorf("capture request body: %w", rerr)
+			}
+			if err == nil {
+				body = b
+			}
 		}
-		if err == nil {
-			body = b
-		}
 	}
-	h := req.Header.Clone()
-	if h == nil {
-		h = map[string][]string{}
-	}
-	host := req.Host
-	if host == "" {
-		host = req.URL.Host
-	}
-	h.Set("Host", host)
-	if n, ok, _ := req.StreamLength(); ok {
-		h.Set("Content-Length", fmt.Sprint(n))
-	}
-	p := sink.principal
-	rec := &captured{exchange: newExchange(&p, req.Method, req.URL.String(), h, body)}
 	sink.mu.Lock()
-	sink.records = append(sink.records, rec)
+	sink.records = append(sink.records, &captured{requestBody: body})
 	sink.mu.Unlock()
 	return nil
+}
+
+// sdkDoer is the SDK clients' HTTP client: it records the request exactly
+// as sent into the current record, then sends it.
+type sdkDoer struct{ c *http.Client }
+
+// Do implements organizations.HTTPClient.
+func (d sdkDoer) Do(req *http.Request) (*http.Response, error) {
+	if sink, _ := req.Context().Value(sinkKey{}).(*captureSink); sink != nil {
+		sink.mu.Lock()
+		if n := len(sink.records); n > 0 && sink.records[n-1].exchange == nil {
+			rec := sink.records[n-1]
+			p := sink.principal
+			rec.exchange = newExchange(&p, req.Method, req.URL.String(), wireHeader(req), rec.requestBody)
+		}
+		sink.mu.Unlock()
+	}
+	return d.c.Do(req)
 }
 
 // BeforeDeserialization records the response and hands the SDK the bytes
@@ -192,7 +202,7 @@ func (captureInterceptor) BeforeDeserialization(ctx context.Context, in *smithyh
 		return nil
 	}
 	rec := sink.last()
-	if rec == nil {
+	if rec == nil || rec.exchange == nil {
 		return nil
 	}
 	hr := in.Response.Response

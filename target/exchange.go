@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -33,6 +34,9 @@ type Exchange struct {
 // for unsigned).
 func newExchange(p *Principal, method, url string, reqHeader http.Header, reqBody []byte) *Exchange {
 	e := &Exchange{Method: method, URL: url, secrets: secretsOf(p)}
+	if sig := signatureOf(reqHeader.Get("Authorization")); sig != "" {
+		e.secrets = append(e.secrets, sig) // in case the target echoes it
+	}
 	e.RequestHeader = e.redactHeader(reqHeader)
 	e.RequestBody = redactBytes(reqBody, e.secrets)
 	return e
@@ -105,8 +109,11 @@ func writeBody(b *strings.Builder, body []byte, truncated bool, secrets []string
 	if len(body) > transcriptBodyLimit {
 		shown, rest = body[:transcriptBodyLimit], len(body)-transcriptBodyLimit
 	}
-	if t := trimPartialRune(shown); utf8.Valid(t) {
-		b.Write(t)
+	if rest > 0 {
+		shown = trimPartialRune(shown)
+	}
+	if printable(shown) {
+		b.Write(shown)
 	} else {
 		fmt.Fprintf(b, "%q", shown)
 	}
@@ -119,13 +126,25 @@ func writeBody(b *strings.Builder, body []byte, truncated bool, secrets []string
 	b.WriteString("\n")
 }
 
-// trimPartialRune drops an incomplete UTF-8 sequence cut at the end of b.
+// trimPartialRune drops an incomplete UTF-8 sequence left at the end of b
+// by cutting it.
 func trimPartialRune(b []byte) []byte {
-	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
-		if utf8.Valid(b) {
-			return b
-		}
+	for i := 0; i < utf8.UTFMax-1 && len(b) > 0 && !utf8.Valid(b); i++ {
 		b = b[:len(b)-1]
 	}
 	return b
+}
+
+// printable reports whether b is UTF-8 text without control characters
+// other than tab, CR and LF.
+func printable(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, r := range string(b) {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+			return false
+		}
+	}
+	return true
 }

@@ -62,6 +62,19 @@ func redactAuthorization(v string) string {
 	return scheme + " " + prefix + akid + "/... " + Redacted
 }
 
+// signatureOf returns the Signature of a SigV4 Authorization value.
+func signatureOf(auth string) string {
+	_, sig, ok := strings.Cut(auth, "Signature=")
+	if !ok {
+		return ""
+	}
+	sig, _, _ = strings.Cut(sig, ",")
+	if sig = strings.TrimSpace(sig); len(sig) < minSecretLen {
+		return ""
+	}
+	return sig
+}
+
 // secretsOf lists p's secrets worth redacting.
 func secretsOf(p *Principal) []string {
 	if p == nil {
