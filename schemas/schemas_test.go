@@ -242,7 +242,8 @@ func TestBareCode(t *testing.T) {
 func TestReportSchema(t *testing.T) {
 	good := `{"target":"http://localhost:4566","seed":42,"duration_seconds":1.5,"requests":3,
 		"summary":{"passed":1,"failed":1,"skipped":0,"unsupported":1},
-		"checks":[{"id":"accept-open","operation":"AcceptHandshake","status":"pass","expected":"ACCEPTED","observed":"ACCEPTED","exchange":"","rerun":"runner -seed 42 -check accept-open"}]}`
+		"checks":[{"id":"accept-open","operation":"AcceptHandshake","status":"pass","expected":"ACCEPTED","observed":"ACCEPTED","exchange":"","rerun":"runner -seed 42 -check accept-open"}],
+		"cleanup_failures":[]}`
 	require.NoError(t, ValidateReport([]byte(good)))
 	bad := []struct {
 		edit       func(map[string]any)
@@ -254,6 +255,7 @@ func TestReportSchema(t *testing.T) {
 		{func(r map[string]any) { r["checks"].([]any)[0].(map[string]any)["status"] = "ok" }, "/checks/0/status", "enum"},
 		{func(r map[string]any) { delete(r["checks"].([]any)[0].(map[string]any), "rerun") }, "/checks/0", "required"},
 		{func(r map[string]any) { r["summary"].(map[string]any)["failed"] = -1 }, "/summary/failed", "minimum"},
+		{func(r map[string]any) { r["cleanup_failures"] = []any{1} }, "/cleanup_failures/0", "type"},
 	}
 	for i, b := range bad {
 		var r map[string]any
