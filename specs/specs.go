@@ -115,6 +115,19 @@ type Error struct {
 	ReasonEnum string   `json:"reasonEnum,omitempty"`
 	Source     Source   `json:"source"`
 	Note       string   `json:"note,omitempty"`
+	// ModelHTTPStatus is the httpError code of the newer SDK model where it
+	// differs from HTTPStatus (drift); StatusNote says why both pass.
+	ModelHTTPStatus int    `json:"modelHttpStatus,omitempty"`
+	StatusNote      string `json:"statusNote,omitempty"`
+}
+
+// Statuses returns the HTTP statuses a target may send with e: the
+// reference page's, and the newer model's where they differ.
+func (e Error) Statuses() []int {
+	if e.ModelHTTPStatus != 0 && e.ModelHTTPStatus != e.HTTPStatus {
+		return []int{e.HTTPStatus, e.ModelHTTPStatus}
+	}
+	return []int{e.HTTPStatus}
 }
 
 // CommonError is an error any AWS action may return (authentication,
