@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -57,8 +58,23 @@ func (t *T) documentedErrors(op string) {
 
 func (t *T) errorSchemas(op string) {
 	for _, o := range t.errorsSeen(op) {
-		if err := schemas.ValidateError(o.resp.Code, o.resp.Body); err != nil {
+		if err := schemas.ValidateError(o.resp.Code, withType(o.resp.Body, o.resp.Code)); err != nil {
 			t.Failf(o.resp, "an error body valid against the schema of "+o.resp.Code, "%v (in check %s)", err, o.check)
 		}
 	}
+}
+
+// withType adds "__type" to an error body that carries its code only in the
+// X-Amzn-ErrorType header, which awsJson1_1 clients accept as well.
+func withType(body []byte, code string) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil || m == nil {
+		return body
+	}
+	if _, ok := m["__type"]; ok || code == "" {
+		return body
+	}
+	m["__type"], _ = json.Marshal(code)
+	out, _ := json.Marshal(m)
+	return out
 }
