@@ -19,7 +19,8 @@ import (
 
 // Client returns the organizations client of p, built once and cached: the
 // Target's endpoint and region, p's static credentials, no retries, the
-// Target's HTTP client, and interceptors that capture each exchange for SDK.
+// Target's HTTP client, and capture of each exchange for SDK (the request
+// as sent, by the HTTP client; the response by an interceptor).
 // Calls made with it outside SDK are counted but not captured.
 func (t *Target) Client(p Principal) *organizations.Client {
 	t.mu.Lock()
@@ -28,7 +29,6 @@ func (t *Target) Client(p Principal) *organizations.Client {
 		return c
 	}
 	var reg smithyhttp.InterceptorRegistry
-	reg.AddBeforeTransmit(captureInterceptor{})
 	reg.AddBeforeDeserialization(captureInterceptor{})
 	c := organizations.New(organizations.Options{
 		Region:       t.region,
@@ -68,7 +68,7 @@ func (t *Target) SDK(ctx context.Context, p Principal, op string, fn func(ctx co
 
 	last := sink.last()
 	if last == nil {
-		resp.Kind = KindSuccess
+		resp.Kind, resp.Note = KindSuccess, "no request sent"
 		if err != nil {
 			resp.Kind = transportKind(err)
 		}
@@ -124,14 +124,13 @@ type captureSink struct {
 
 // captured is one exchange as seen by the interceptors.
 type captured struct {
-	requestBody []byte
-	exchange    *Exchange
-	responded   bool
-	status      int
-	header      map[string][]string
-	body        []byte
-	truncated   bool
-	readErr     error
+	exchange  *Exchange
+	responded bool
+	status    int
+	header    map[string][]string
+	body      []byte
+	truncated bool
+	readErr   error
 }
 
 // last returns the most recent record, or nil.
@@ -144,53 +143,44 @@ func (s *captureSink) last() *captured {
 	return s.records[len(s.records)-1]
 }
 
-// captureInterceptor records requests right before transmission and
-// responses right before deserialization.
+// captureInterceptor records responses right before deserialization.
 type captureInterceptor struct{}
 
-// BeforeTransmit starts a record with the request body. The interceptor
-// context's Request is the one serialized before the retry loop cloned,
-// resolved and signed it, so the wire method, URL and headers are recorded
-// by sdkDoer instead.
-func (captureInterceptor) BeforeTransmit(ctx context.Context, in *smithyhttp.InterceptorContext) error {
-	sink, _ := ctx.Value(sinkKey{}).(*captureSink)
-	if sink == nil {
-		return nil
-	}
-	var body []byte
-	if req := in.Request; req != nil {
-		if stream := req.GetStream(); stream != nil && req.IsStreamSeekable() {
-			b, err := io.ReadAll(io.LimitReader(stream, MaxBody))
-			if rerr := req.RewindStream(); rerr != nil {
-				return fmt.Errorf("capture request body: %w", rerr)
-			}
-			if err == nil {
-				body = b
-			}
-		}
-	}
-	sink.mu.Lock()
-	sink.records = append(sink.records, &captured{requestBody: body})
-	sink.mu.Unlock()
-	return nil
-}
-
-// sdkDoer is the SDK clients' HTTP client: it records the request exactly
-// as sent into the current record, then sends it.
+// sdkDoer is the SDK clients' HTTP client. It records the request exactly
+// as sent (the interceptor context's Request is the one serialized before
+// the retry loop cloned, resolved and signed it) and sends a copy whose body
+// it owns: the SDK closes the body it built as soon as Do returns, and
+// net/http, still finishing the write, would then fail the write and close
+// the connection under a response body not yet read.
 type sdkDoer struct{ c *http.Client }
 
 // Do implements organizations.HTTPClient.
 func (d sdkDoer) Do(req *http.Request) (*http.Response, error) {
-	if sink, _ := req.Context().Value(sinkKey{}).(*captureSink); sink != nil {
-		sink.mu.Lock()
-		if n := len(sink.records); n > 0 && sink.records[n-1].exchange == nil {
-			rec := sink.records[n-1]
-			p := sink.principal
-			rec.exchange = newExchange(&p, req.Method, req.URL.String(), wireHeader(req), rec.requestBody)
+	var body []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read SDK request body: %w", err)
 		}
+		body = b
+	}
+	send := req.Clone(req.Context())
+	send.Body, send.GetBody = http.NoBody, nil
+	if len(body) > 0 {
+		send.Body = io.NopCloser(bytes.NewReader(body))
+		send.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	}
+	send.ContentLength = int64(len(body))
+
+	if sink, _ := req.Context().Value(sinkKey{}).(*captureSink); sink != nil {
+		p := sink.principal
+		rec := &captured{exchange: newExchange(&p, send.Method, send.URL.String(), wireHeader(send), body)}
+		sink.mu.Lock()
+		sink.records = append(sink.records, rec)
 		sink.mu.Unlock()
 	}
-	return d.c.Do(req)
+	return d.c.Do(send)
 }
 
 // BeforeDeserialization records the response and hands the SDK the bytes

@@ -5,8 +5,9 @@
 // request counter:
 //
 //   - the SDK path (Target.SDK) runs a function against an aws-sdk-go-v2
-//     organizations.Client built for one Principal, with retries disabled and
-//     interceptors that capture the last HTTP exchange;
+//     organizations.Client built for one Principal, with retries disabled;
+//     the last HTTP exchange is captured (the request by the client's HTTP
+//     client, the response by a BeforeDeserialization interceptor);
 //   - the raw path (Target.Raw, Target.RawRequest) sends a hand-built,
 //     SigV4-signed awsJson1_1 POST whose body is sent byte for byte, so checks
 //     can send what no SDK would.

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -145,4 +146,24 @@ func TestRawBinaryBody(t *testing.T) {
 	r := tg.Raw(context.Background(), tg.Mint("member"), "AcceptHandshake", body)
 	assert.Equal(t, body, got.body)
 	assert.Contains(t, r.Exchange.String(), `"\x00\xff\xfe{\x80"`, "non-UTF-8 bodies are quoted in transcripts")
+}
+
+func TestRawHostOverrideAndCustomClient(t *testing.T) {
+	var got received
+	srv := httptest.NewServer(recorder(&got))
+	t.Cleanup(srv.Close)
+	custom := &http.Client{Transport: &http.Transport{}}
+	tg, err := New(Config{Endpoint: srv.URL, HTTPClient: custom, Timeout: time.Second})
+	require.NoError(t, err)
+	p := tg.Mint("member")
+
+	r := tg.RawRequest(context.Background(), &p, "AWSOrganizationsV20161128.AcceptHandshake",
+		http.Header{"Host": {"organizations.us-east-1.amazonaws.com"}}, []byte(`{}`))
+	require.True(t, r.OK(), r.Summary())
+	assert.Equal(t, "organizations.us-east-1.amazonaws.com", got.host)
+	verifySigV4(t, got, p.SecretAccessKey, "")
+	assert.Equal(t, "organizations.us-east-1.amazonaws.com", r.Exchange.RequestHeader.Get("Host"))
+	assert.Equal(t, 1, tg.Requests())
+	_, wrapped := custom.Transport.(*countingTransport)
+	assert.False(t, wrapped, "the caller's client is not modified")
 }

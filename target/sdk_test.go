@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -186,4 +187,19 @@ func TestSDKPanickingFunction(t *testing.T) {
 	assert.ErrorContains(t, r.Err, "boom")
 	r = tg.SDK(context.Background(), alice, "X", nil)
 	assert.Equal(t, KindTransport, r.Kind)
+}
+
+func TestSDKTimeoutWhileReadingBody(t *testing.T) {
+	tg, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(200)
+		_, _ = w.Write([]byte(`{"Organization":`))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}, func(c *Config) { c.Timeout = 200 * time.Millisecond })
+	r := tg.SDK(context.Background(), alice, "DescribeOrganization", describeOrganization)
+	assert.Equal(t, KindTimeout, r.Kind, r.Summary())
+	assert.Equal(t, 200, r.Status)
+	assert.Equal(t, `{"Organization":`, string(r.Body))
+	assert.Error(t, r.Err)
 }
