@@ -2,6 +2,7 @@ package target
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -141,4 +142,12 @@ func TestRequestsCountsBothPaths(t *testing.T) {
 	tg.Raw(context.Background(), p, "DescribeOrganization", []byte(`{}`))
 	tg.SDK(context.Background(), p, "DescribeOrganization", describeOrganization)
 	assert.Equal(t, 2, tg.Requests())
+}
+
+func TestPrincipalStringHidesSecrets(t *testing.T) {
+	s := fmt.Sprintf("%v %+v", alice, alice)
+	assert.NotContains(t, s, alice.SecretAccessKey)
+	assert.NotContains(t, s, alice.SessionToken)
+	assert.Contains(t, s, "management 111122223333")
+	assert.Equal(t, "principal", Principal{}.String())
 }
