@@ -1,0 +1,63 @@
+package reftarget
+
+// acceptEffects are the consequences of accepting a handshake, by action.
+// Each one either refuses (and changes nothing) or applies its change; the
+// handshake itself becomes ACCEPTED afterwards.
+var acceptEffects = map[string]func(s *Server, h *handshake, c *call) *apiError{
+	actionInvite:  (*Server).joinOrganization,
+	actionEnable:  (*Server).approveFeatureChange,
+	actionApprove: (*Server).finalizeAllFeatures,
+}
+
+// acceptEffect runs the effect of accepting h, if its action has one.
+func (s *Server) acceptEffect(h *handshake, c *call) *apiError {
+	if effect, ok := acceptEffects[h.action]; ok {
+		return effect(s, h, c)
+	}
+	return nil
+}
+
+// joinOrganization adds the invited account to the sending organization.
+// An account that belongs to an organization already (it accepted another
+// invitation, or created its own) is refused with
+// HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION.
+func (s *Server) joinOrganization(h *handshake, c *call) *apiError {
+	if m, in := s.st.members[c.account]; in {
+		return handshakeConstraint("ALREADY_IN_AN_ORGANIZATION",
+			"Account %s is already a member of organization %s.", c.account, m.org.id)
+	}
+	org, ok := s.st.orgs[h.orgID]
+	if !ok {
+		return newError(errInvalidTransition, "The organization %s that sent handshake %s no longer exists.", h.orgID, h.id)
+	}
+	s.join(org, c.account, "INVITED", c.now)
+	return nil
+}
+
+// approveFeatureChange records a member's approval; when it is the last one
+// missing, the APPROVE_ALL_FEATURES handshake goes to the management account.
+func (s *Server) approveFeatureChange(h *handshake, c *call) *apiError {
+	m := h.migration
+	if m == nil || m.approve != nil || !m.pending(c.now) {
+		return nil
+	}
+	for _, other := range m.enable {
+		if other != h && other.stateAt(c.now) != stateAccepted {
+			return nil
+		}
+	}
+	if org, ok := s.st.orgs[h.orgID]; ok {
+		s.sendApproval(org, m, c)
+	}
+	return nil
+}
+
+// finalizeAllFeatures switches the organization to all features.
+func (s *Server) finalizeAllFeatures(h *handshake, c *call) *apiError {
+	org, ok := s.st.orgs[h.orgID]
+	if !ok {
+		return newError(errInvalidTransition, "The organization %s that sent handshake %s no longer exists.", h.orgID, h.id)
+	}
+	org.featureSet = featuresAll
+	return nil
+}

@@ -1,0 +1,195 @@
+package reftarget
+
+import (
+	"time"
+)
+
+// handshakeIDInput is the input of Accept, Decline, Cancel and Describe.
+type handshakeIDInput struct {
+	HandshakeID string `json:"HandshakeId"`
+}
+
+// response is one of the three ways to answer an open handshake.
+type response struct {
+	to      string                                           // the state it moves an OPEN handshake to
+	mayCall func(h *handshake, account string) bool          // who may call it
+	effect  func(s *Server, h *handshake, c *call) *apiError // before the state changes (nil: none)
+}
+
+// recipientOnly: only the account the handshake is addressed to.
+func recipientOnly(h *handshake, account string) bool {
+	return h.recipient != "" && account == h.recipient
+}
+
+// senderOnly: only the sending organization's management account.
+func senderOnly(h *handshake, account string) bool { return account == h.mgmt }
+
+// The responses. Accepting has consequences that depend on the action (see
+// acceptEffects); declining and canceling only change the state.
+var (
+	acceptResponse  = response{to: stateAccepted, mayCall: recipientOnly, effect: (*Server).acceptEffect}
+	declineResponse = response{to: stateDeclined, mayCall: recipientOnly}
+	cancelResponse  = response{to: stateCanceled, mayCall: senderOnly}
+)
+
+func (s *Server) acceptHandshake(c *call) (any, *apiError)  { return s.respond(c, acceptResponse) }
+func (s *Server) declineHandshake(c *call) (any, *apiError) { return s.respond(c, declineResponse) }
+func (s *Server) cancelHandshake(c *call) (any, *apiError)  { return s.respond(c, cancelResponse) }
+
+// respond applies r to the handshake named in the call. The checks, in
+// order:
+//
+//  1. the handshake must exist, be within its retention period and the
+//     caller must be a party (its sender or recipient); otherwise
+//     HandshakeNotFoundException — a caller that is no party cannot learn
+//     that the id exists;
+//  2. the caller must be the party that may respond this way (recipient for
+//     accept and decline, sender for cancel); otherwise
+//     AccessDeniedException;
+//  3. the handshake must be OPEN: already in the target state →
+//     HandshakeAlreadyInStateException, any other final state (including
+//     EXPIRED) → InvalidHandshakeTransitionException;
+//  4. the response's effect (accepting an invitation joins the
+//     organization, ...), which may refuse with its own error.
+//
+// The state never changes when an error is returned.
+func (s *Server) respond(c *call, r response) (any, *apiError) {
+	var in handshakeIDInput
+	if e := c.decode(&in); e != nil {
+		return nil, e
+	}
+	h, e := s.visibleHandshake(in.HandshakeID, c)
+	if e != nil {
+		return nil, e
+	}
+	if !r.mayCall(h, c.account) {
+		return nil, newError(errAccessDenied, "Account %s may not do this to handshake %s.", c.account, h.id)
+	}
+	switch cur := h.stateAt(c.now); {
+	case cur == r.to:
+		return nil, newError(errAlreadyInState, "Handshake %s is already %s.", h.id, cur)
+	case cur != stateOpen:
+		return nil, newError(errInvalidTransition, "Handshake %s is %s and cannot become %s.", h.id, cur, r.to)
+	}
+	if r.effect != nil {
+		if e := r.effect(s, h, c); e != nil {
+			return nil, e
+		}
+	}
+	h.state, h.closed = r.to, c.now
+	return handshakeOutput{Handshake: h.render(c.now)}, nil
+}
+
+// visibleHandshake returns the handshake id if the caller is a party to it
+// and it was not dropped after its retention period.
+func (s *Server) visibleHandshake(id string, c *call) (*handshake, *apiError) {
+	h, ok := s.st.handshakes[id]
+	if !ok || h.gone(c.now, s.retention) || !h.isParty(c.account) {
+		return nil, newError(errHandshakeNotFound, "We can't find a handshake with the HandshakeId %s.", id)
+	}
+	return h, nil
+}
+
+// describeHandshake answers DescribeHandshake for a party to the handshake.
+func (s *Server) describeHandshake(c *call) (any, *apiError) {
+	var in handshakeIDInput
+	if e := c.decode(&in); e != nil {
+		return nil, e
+	}
+	h, e := s.visibleHandshake(in.HandshakeID, c)
+	if e != nil {
+		return nil, e
+	}
+	return handshakeOutput{Handshake: h.render(c.now)}, nil
+}
+
+// listHandshakesInput is the input of both ListHandshakesFor* operations.
+type listHandshakesInput struct {
+	pageInput
+	Filter *struct {
+		ActionType        *string `json:"ActionType"`
+		ParentHandshakeID *string `json:"ParentHandshakeId"`
+	} `json:"Filter"`
+}
+
+// listHandshakesForAccount lists the handshakes addressed to the caller.
+func (s *Server) listHandshakesForAccount(c *call) (any, *apiError) {
+	return s.listHandshakes(c, func(h *handshake) bool { return h.recipient == c.account })
+}
+
+// listHandshakesForOrganization lists the handshakes the caller's
+// organization sent; only its management account may call it.
+func (s *Server) listHandshakesForOrganization(c *call) (any, *apiError) {
+	org, e := s.managedOrg(c)
+	if e != nil {
+		return nil, e
+	}
+	return s.listHandshakes(c, func(h *handshake) bool { return h.orgID == org.id })
+}
+
+// listHandshakes pages through the handshakes that match include and the
+// request's filter, skipping those past their retention period.
+func (s *Server) listHandshakes(c *call, include func(*handshake) bool) (any, *apiError) {
+	var in listHandshakesInput
+	if e := c.decode(&in); e != nil {
+		return nil, e
+	}
+	match := include
+	if f := in.Filter; f != nil {
+		if f.ActionType != nil && f.ParentHandshakeID != nil {
+			return nil, invalidInput("MAX_LIMIT_EXCEEDED_FILTER", "Specify only one of Filter.ActionType and Filter.ParentHandshakeId.")
+		}
+		switch {
+		case f.ActionType != nil:
+			match = func(h *handshake) bool { return include(h) && h.action == *f.ActionType }
+		case f.ParentHandshakeID != nil:
+			// No handshake of this target has a parent handshake.
+			match = func(*handshake) bool { return false }
+		}
+	}
+	var all []*handshake
+	for _, h := range s.st.order {
+		if match(h) && !h.gone(c.now, s.retention) {
+			all = append(all, h)
+		}
+	}
+	page, next, e := paginate(all, func(h *handshake) int64 { return h.seq }, in.pageInput)
+	if e != nil {
+		return nil, e
+	}
+	out := handshakesOutput{Handshakes: make([]handshakeJSON, 0, len(page)), NextToken: next}
+	for _, h := range page {
+		out.Handshakes = append(out.Handshakes, h.render(c.now))
+	}
+	return out, nil
+}
+
+// newHandshake records a new OPEN handshake from org to the recipient.
+func (s *Server) newHandshake(org *organization, action, recipient string, p party, res []resource, now time.Time) *handshake {
+	h := &handshake{
+		seq:       s.st.next(),
+		id:        s.uniqueHandshakeID(),
+		action:    action,
+		orgID:     org.id,
+		mgmt:      org.mgmt,
+		recipient: recipient,
+		party:     p,
+		resources: res,
+		requested: now,
+		expires:   now.Add(s.expiry),
+		state:     stateOpen,
+	}
+	s.st.handshakes[h.id] = h
+	s.st.order = append(s.st.order, h)
+	return h
+}
+
+// uniqueHandshakeID returns a handshake id not used yet.
+func (s *Server) uniqueHandshakeID() string {
+	for {
+		id := randomID("h-", 10)
+		if _, taken := s.st.handshakes[id]; !taken {
+			return id
+		}
+	}
+}

@@ -1,0 +1,129 @@
+package reftarget
+
+import (
+	"strings"
+	"time"
+)
+
+// handshakeJSON is the wire form of a Handshake.
+type handshakeJSON struct {
+	ID                  string       `json:"Id"`
+	Arn                 string       `json:"Arn"`
+	Parties             []party      `json:"Parties"`
+	State               string       `json:"State"`
+	RequestedTimestamp  epochSeconds `json:"RequestedTimestamp"`
+	ExpirationTimestamp epochSeconds `json:"ExpirationTimestamp"`
+	Action              string       `json:"Action"`
+	Resources           []resource   `json:"Resources"`
+}
+
+// handshakeOutput is the output of the operations that return one handshake.
+type handshakeOutput struct {
+	Handshake handshakeJSON `json:"Handshake"`
+}
+
+// handshakesOutput is the output of the ListHandshakesFor* operations.
+type handshakesOutput struct {
+	Handshakes []handshakeJSON `json:"Handshakes"`
+	NextToken  string          `json:"NextToken,omitempty"`
+}
+
+// render returns the wire form of h at now.
+func (h *handshake) render(now time.Time) handshakeJSON {
+	return handshakeJSON{
+		ID:                  h.id,
+		Arn:                 "arn:aws:organizations::" + h.mgmt + ":handshake/" + h.orgID + "/" + strings.ToLower(h.action) + "/" + h.id,
+		Parties:             []party{{ID: h.orgID, Type: "ORGANIZATION"}, h.party},
+		State:               h.stateAt(now),
+		RequestedTimestamp:  epochSeconds(h.requested),
+		ExpirationTimestamp: epochSeconds(h.expires),
+		Action:              h.action,
+		Resources:           h.resources,
+	}
+}
+
+// organizationJSON is the wire form of an Organization.
+type organizationJSON struct {
+	ID                   string       `json:"Id"`
+	Arn                  string       `json:"Arn"`
+	FeatureSet           string       `json:"FeatureSet"`
+	MasterAccountArn     string       `json:"MasterAccountArn"`
+	MasterAccountID      string       `json:"MasterAccountId"`
+	MasterAccountEmail   string       `json:"MasterAccountEmail"`
+	AvailablePolicyTypes []policyType `json:"AvailablePolicyTypes"`
+}
+
+// policyType is one entry of AvailablePolicyTypes.
+type policyType struct {
+	Type   string `json:"Type"`
+	Status string `json:"Status"`
+}
+
+// organizationOutput is the output of CreateOrganization and DescribeOrganization.
+type organizationOutput struct {
+	Organization organizationJSON `json:"Organization"`
+}
+
+// render returns the wire form of o.
+func (o *organization) render() organizationJSON {
+	policies := []policyType{}
+	if o.featureSet == featuresAll {
+		policies = append(policies, policyType{Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED"})
+	}
+	return organizationJSON{
+		ID:                   o.id,
+		Arn:                  "arn:aws:organizations::" + o.mgmt + ":organization/" + o.id,
+		FeatureSet:           o.featureSet,
+		MasterAccountArn:     o.accountArn(o.mgmt),
+		MasterAccountID:      o.mgmt,
+		MasterAccountEmail:   emailOf(o.mgmt),
+		AvailablePolicyTypes: policies,
+	}
+}
+
+// accountArn is the ARN of account within o.
+func (o *organization) accountArn(account string) string {
+	return "arn:aws:organizations::" + o.mgmt + ":account/" + o.id + "/" + account
+}
+
+// accountJSON is the wire form of an Account.
+type accountJSON struct {
+	ID              string       `json:"Id"`
+	Arn             string       `json:"Arn"`
+	Email           string       `json:"Email"`
+	Name            string       `json:"Name"`
+	Status          string       `json:"Status"`
+	State           string       `json:"State"`
+	JoinedMethod    string       `json:"JoinedMethod"`
+	JoinedTimestamp epochSeconds `json:"JoinedTimestamp"`
+}
+
+// accountsOutput is the output of ListAccounts.
+type accountsOutput struct {
+	Accounts  []accountJSON `json:"Accounts"`
+	NextToken string        `json:"NextToken,omitempty"`
+}
+
+// render returns the wire form of m.
+func (m *membership) render() accountJSON {
+	return accountJSON{
+		ID:              m.account,
+		Arn:             m.org.accountArn(m.account),
+		Email:           emailOf(m.account),
+		Name:            nameOf(m.account),
+		Status:          "ACTIVE",
+		State:           "ACTIVE",
+		JoinedMethod:    m.method,
+		JoinedTimestamp: epochSeconds(m.joined),
+	}
+}
+
+// organizationResource is the ORGANIZATION handshake resource with the
+// management account's email and name and the current feature set.
+func (o *organization) resource() resource {
+	return resource{Type: "ORGANIZATION", Value: o.id, Resources: []resource{
+		{Type: "MASTER_EMAIL", Value: emailOf(o.mgmt)},
+		{Type: "MASTER_NAME", Value: nameOf(o.mgmt)},
+		{Type: "ORGANIZATION_FEATURE_SET", Value: o.featureSet},
+	}}
+}

@@ -1,0 +1,269 @@
+package reftarget
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/orgconform/orgconform/specs"
+)
+
+// Options configures a Server. The zero value is ready to use.
+type Options struct {
+	// Now is the base clock (time.Now when nil). The test-control endpoint
+	// moves the target's clock forward from it.
+	Now func() time.Time
+	// Log, when set, receives one line per request: method, operation,
+	// caller account, status and duration (never the Authorization header).
+	Log io.Writer
+}
+
+// Server is the reference target: an http.Handler that speaks awsJson1_1
+// for the handshake operations of specs/ and serves the test-control
+// endpoints under /_orgconform/. It is safe for concurrent use.
+type Server struct {
+	contract  *specs.Contract
+	ops       map[string]operation // by X-Amz-Target
+	status    map[string]int       // error name -> HTTP status
+	expiry    time.Duration
+	retention time.Duration
+	clock     *clock
+
+	logMu sync.Mutex
+	log   io.Writer
+
+	mu sync.Mutex // serializes every operation: requests are linearizable
+	st *state
+}
+
+// operation is one API operation: its input rules and its handler.
+type operation struct {
+	name  string
+	rules []rule
+	run   handler
+}
+
+// handler runs one operation for a call, under Server.mu.
+type handler func(s *Server, c *call) (any, *apiError)
+
+// handlers are the implementations, by operation name.
+var handlers = map[string]handler{
+	"AcceptHandshake":               (*Server).acceptHandshake,
+	"DeclineHandshake":              (*Server).declineHandshake,
+	"CancelHandshake":               (*Server).cancelHandshake,
+	"DescribeHandshake":             (*Server).describeHandshake,
+	"InviteAccountToOrganization":   (*Server).inviteAccount,
+	"ListHandshakesForAccount":      (*Server).listHandshakesForAccount,
+	"ListHandshakesForOrganization": (*Server).listHandshakesForOrganization,
+	"EnableAllFeatures":             (*Server).enableAllFeatures,
+	"CreateOrganization":            (*Server).createOrganization,
+	"DescribeOrganization":          (*Server).describeOrganization,
+	"ListAccounts":                  (*Server).listAccounts,
+	"RemoveAccountFromOrganization": (*Server).removeAccount,
+	"LeaveOrganization":             (*Server).leaveOrganization,
+	"DeleteOrganization":            (*Server).deleteOrganization,
+}
+
+// call is one API request as a handler sees it.
+type call struct {
+	account string // the caller's account
+	body    []byte
+	now     time.Time
+}
+
+// decode unmarshals the (already validated) request body into v.
+func (c *call) decode(v any) *apiError {
+	if len(bytes.TrimSpace(c.body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(c.body, v); err != nil {
+		return newError(errSerialization, "decoding the request: %v", err)
+	}
+	return nil
+}
+
+// New returns a reference target with empty state. It panics if the
+// embedded specs do not load or name an operation it does not implement;
+// both are caught by this package's tests.
+func New(opts Options) *Server {
+	s, err := newServer(specs.Must(), opts)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// newServer builds a server for contract c.
+func newServer(c *specs.Contract, opts Options) (*Server, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Server{
+		contract:  c,
+		ops:       map[string]operation{},
+		status:    map[string]int{},
+		expiry:    time.Duration(c.Lifecycle.ExpiresAfterSeconds) * time.Second,
+		retention: time.Duration(c.Lifecycle.RetainedAfterSeconds) * time.Second,
+		clock:     &clock{base: now},
+		log:       opts.Log,
+		st:        newState(),
+	}
+	for _, op := range c.Operations {
+		run, ok := handlers[op.Name]
+		if !ok {
+			return nil, fmt.Errorf("reftarget: specs operation %s has no handler", op.Name)
+		}
+		rules, err := rulesFor(c, op)
+		if err != nil {
+			return nil, fmt.Errorf("reftarget: %w", err)
+		}
+		s.ops[op.Target] = operation{name: op.Name, rules: rules, run: run}
+	}
+	for _, e := range c.Errors {
+		s.status[e.Name] = e.HTTPStatus
+	}
+	for _, e := range c.CommonErrors {
+		s.status[e.Name] = e.HTTPStatus
+	}
+	for name, st := range statusOverrides {
+		s.status[name] = st
+	}
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	w.Header().Set("x-amzn-RequestId", newUUID())
+	if strings.HasPrefix(r.URL.Path, controlPrefix) {
+		status := s.serveControl(w, r)
+		s.logf("%s %s status=%d %s", r.Method, r.URL.Path, status, time.Since(start).Round(time.Microsecond))
+		return
+	}
+	op, account, status := s.serveAPI(w, r)
+	if account == "" {
+		account = "-"
+	}
+	s.logf("%s %s account=%s status=%d %s", r.Method, op, account, status, time.Since(start).Round(time.Microsecond))
+}
+
+// serveAPI answers one AWS API request and returns what the log line needs.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, account string, status int) {
+	fail := func(e *apiError) (string, string, int) {
+		e.Status = s.statusOf(e.Type)
+		writeError(w, e)
+		return opName, account, e.Status
+	}
+	opName = r.Header.Get("X-Amz-Target")
+	if opName == "" {
+		opName = "-"
+	}
+	if r.ContentLength > maxBodyBytes {
+		return fail(newError(errTooLarge, "the request body is larger than %d bytes", maxBodyBytes))
+	}
+	account, ok := callerAccount(r)
+	if !ok {
+		return fail(newError(errMissingToken, "Missing Authentication Token"))
+	}
+	op, ok := s.ops[r.Header.Get("X-Amz-Target")]
+	if !ok || r.Method != http.MethodPost || r.URL.Path != "/" {
+		return fail(newError(errUnknownOperation, "no operation for %s %s with X-Amz-Target %q", r.Method, r.URL.Path, r.Header.Get("X-Amz-Target")))
+	}
+	opName = op.name
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+			return fail(newError(errTooLarge, "the request body is larger than %d bytes", maxBodyBytes))
+		}
+		return fail(newError(errSerialization, "reading the request body: %v", err))
+	}
+	obj, e := parseObject(body)
+	if e == nil {
+		e = checkTypes(op.rules, obj)
+	}
+	if e == nil {
+		e = checkConstraints(op.rules, obj)
+	}
+	if e != nil {
+		return fail(e)
+	}
+	s.mu.Lock()
+	c := &call{account: account, body: body, now: s.clock.now()}
+	out, e := op.run(s, c)
+	s.mu.Unlock()
+	if e != nil {
+		return fail(e)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return opName, account, http.StatusOK
+}
+
+// statusOf returns the HTTP status of the named error (400 if unknown).
+func (s *Server) statusOf(name string) int {
+	if st, ok := s.status[name]; ok {
+		return st
+	}
+	return http.StatusBadRequest
+}
+
+// logf writes one log line when logging is on.
+func (s *Server) logf(format string, args ...any) {
+	if s.log == nil {
+		return
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	fmt.Fprintf(s.log, time.Now().UTC().Format("2006-01-02T15:04:05.000Z")+" "+format+"\n", args...)
+}
+
+// The timeouts of the http.Server that Start and NewHTTPServer build.
+const (
+	ReadHeaderTimeout = 5 * time.Second
+	ReadTimeout       = 30 * time.Second
+	WriteTimeout      = 30 * time.Second
+	IdleTimeout       = 120 * time.Second
+)
+
+// NewHTTPServer returns an http.Server for h with the package's timeouts.
+func NewHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+	}
+}
+
+// Start listens on addr (host:port; port 0 picks a free one) and serves s
+// in the background. It returns the base URL (http://host:port) and a
+// shutdown function that stops accepting connections and waits for active
+// requests until ctx is done (http.Server.Shutdown).
+func (s *Server) Start(addr string) (url string, shutdown func(context.Context) error, err error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("reftarget: listen on %s: %w", addr, err)
+	}
+	srv := NewHTTPServer(s)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(l) }()
+	shutdown = func(ctx context.Context) error {
+		if err := srv.Shutdown(ctx); err != nil {
+			return fmt.Errorf("reftarget: shutdown: %w", err)
+		}
+		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("reftarget: serve: %w", err)
+		}
+		return nil
+	}
+	return "http://" + l.Addr().String(), shutdown, nil
+}
