@@ -74,24 +74,26 @@ func (s *Server) inviteAccount(c *call) (any, *apiError) {
 	if m, ok := s.st.members[recipient]; ok && m.org == org {
 		return nil, handshakeConstraint("ALREADY_IN_AN_ORGANIZATION", "Account %s is already a member of organization %s.", recipient, org.id)
 	}
-	for _, h := range s.st.order {
-		if h.orgID == org.id && h.action == actionInvite && h.stateAt(c.now) == stateOpen && sameTarget(h, recipient, target) {
-			return nil, newError(errDuplicateHandshake, "Handshake %s already invites %s.", h.id, target.ID)
-		}
+	key := inviteKey(org, recipient, target)
+	if h, ok := s.st.invites[key]; ok && h.stateAt(c.now) == stateOpen {
+		return nil, newError(errDuplicateHandshake, "Handshake %s already invites %s.", h.id, target.ID)
 	}
 	res := []resource{org.resource(), {Type: target.Type, Value: target.ID}}
 	if in.Notes != nil && *in.Notes != "" {
 		res = append(res, resource{Type: "NOTES", Value: *in.Notes})
 	}
 	h := s.newHandshake(org, actionInvite, recipient, target, res, c.now)
+	s.st.invites[key] = h
 	return handshakeOutput{Handshake: h.render(c.now)}, nil
 }
 
-// sameTarget reports whether h addresses the same account, or for an
-// unowned email the same address, as a new invitation would.
-func sameTarget(h *handshake, recipient string, target party) bool {
+// inviteKey identifies an invitation's organization and target: the
+// account it addresses, or for an email no account owns the address. Only
+// the latest invitation per key can be OPEN, since a second one is refused
+// while the first is open.
+func inviteKey(org *organization, recipient string, target party) string {
 	if recipient != "" {
-		return h.recipient == recipient
+		return org.id + "/account/" + recipient
 	}
-	return h.recipient == "" && strings.EqualFold(h.party.ID, target.ID)
+	return org.id + "/email/" + strings.ToLower(target.ID)
 }

@@ -32,7 +32,8 @@ type state struct {
 	orgs       map[string]*organization
 	members    map[string]*membership // account id -> its organization
 	handshakes map[string]*handshake
-	order      []*handshake // in creation order
+	order      []*handshake          // in creation order
+	invites    map[string]*handshake // latest INVITE per organization and target (see inviteKey)
 }
 
 func newState() *state {
@@ -40,6 +41,7 @@ func newState() *state {
 		orgs:       map[string]*organization{},
 		members:    map[string]*membership{},
 		handshakes: map[string]*handshake{},
+		invites:    map[string]*handshake{},
 	}
 }
 

@@ -1,0 +1,130 @@
+// Package reftarget is orgconform's embedded reference target: an in-memory
+// emulator of the AWS Organizations handshake API that the checks can run
+// against without an AWS account. It is an independent implementation of the
+// behaviour described by package specs — it reads names, patterns, lengths,
+// error statuses and lifecycle durations from specs, but not the transition
+// table, which the checks use as their oracle.
+//
+// # Use
+//
+//	srv := reftarget.New(reftarget.Options{})   // an http.Handler
+//	url, shutdown, err := srv.Start("127.0.0.1:0")
+//	defer shutdown(ctx)
+//
+// or mount srv in an httptest.Server. "runner serve" serves it on
+// 127.0.0.1:4566 by default.
+//
+// # Wire protocol
+//
+// awsJson1_1: POST / with X-Amz-Target: AWSOrganizationsV20161128.<Op> and
+// a JSON object body (an empty body reads as {}). Every response carries a
+// random UUID in x-amzn-RequestId. Errors are
+// {"__type": "<Name>", "Message": "...", "Reason": "..."} (Reason only for
+// exceptions that have one) with the HTTP status specs gives the error, and
+// the name repeated in X-Amzn-ErrorType. Checks run in this order:
+//
+//   - Content-Length over 1 MiB: 413 RequestEntityTooLargeException, without
+//     reading the body (a chunked body is cut off after 1 MiB the same way);
+//   - no Authorization header: MissingAuthenticationTokenException (403);
+//   - X-Amz-Target not an operation of specs, or not POST /:
+//     UnknownOperationException;
+//   - the body is not one JSON object, or a member has the wrong JSON type
+//     (including nested members and non-integer MaxResults):
+//     SerializationException;
+//   - member constraints from specs, per member in order: missing required →
+//     InvalidInputException INPUT_REQUIRED, then MAX_LENGTH_EXCEEDED,
+//     MIN_LENGTH_EXCEEDED, MIN_VALUE_EXCEEDED / MAX_VALUE_EXCEEDED,
+//     INVALID_PATTERN, INVALID_ENUM. A 35-character HandshakeId is therefore
+//     MAX_LENGTH_EXCEEDED, not INVALID_PATTERN.
+//
+// Unknown members are ignored. Signatures are not verified.
+//
+// # Accounts
+//
+// LocalStack's convention: the caller's account is the access key id of the
+// SigV4 Credential= in the Authorization header when it is 12 digits, and
+// 000000000000 otherwise. Every 12-digit account exists implicitly, with
+// email <account>@example.com and name "Account <account>"; an invitation of
+// Type EMAIL to <account>@example.com addresses that account (any other
+// valid address is accepted but no account can answer it).
+//
+// # Behaviour and the choices made where the contract allows several
+//
+//   - New handshakes are OPEN; they read as EXPIRED once the clock reaches
+//     ExpirationTimestamp (RequestedTimestamp + 15 days).
+//   - ACCEPTED, DECLINED, CANCELED and EXPIRED handshakes are gone 30 days
+//     after reaching that state: they vanish from both lists and from
+//     DescribeHandshake/Accept/Decline/Cancel (HandshakeNotFoundException).
+//   - Accept, Decline and Cancel check, in order: the caller is a party
+//     (sender = the organization's management account, or recipient), else
+//     HandshakeNotFoundException; the caller has the right role (recipient
+//     accepts and declines, sender cancels), else AccessDeniedException; the
+//     handshake is OPEN, else HandshakeAlreadyInStateException when it is
+//     already in the requested state and InvalidHandshakeTransitionException
+//     otherwise (EXPIRED included).
+//   - INVITE and ENABLE_ALL_FEATURES go to member/invited accounts;
+//     APPROVE_ALL_FEATURES goes to the management account, which is both
+//     its sender and its recipient, so it may accept, decline or cancel it.
+//   - InviteAccountToOrganization refuses an account already in the same
+//     organization with HandshakeConstraintViolationException
+//     ALREADY_IN_AN_ORGANIZATION; an account in another organization can be
+//     invited but gets ALREADY_IN_AN_ORGANIZATION when it accepts. A second
+//     OPEN invitation to the same account (by id or by its email) is
+//     DuplicateHandshakeException. Target Type ORGANIZATION or an ACCOUNT id
+//     that is not 12 digits is InvalidInputException
+//     INVALID_PARTY_TYPE_TARGET; an invalid email INVALID_EMAIL_ADDRESS_TARGET.
+//   - EnableAllFeatures (management account, CONSOLIDATED_BILLING
+//     organization) sends ENABLE_ALL_FEATURES to every member and returns
+//     the earliest member's handshake; when all members accepted (at once
+//     if there are none, and then that is what it returns) it sends
+//     APPROVE_ALL_FEATURES to the management account; accepting that sets
+//     FeatureSet ALL. While the migration is pending, invitations get
+//     INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES and a second
+//     EnableAllFeatures ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION;
+//     an organization with all features gets
+//     ORGANIZATION_ALREADY_HAS_ALL_FEATURES. A declined, canceled or expired
+//     handshake of the migration ends it.
+//   - Operations that need an organization answer
+//     AWSOrganizationsNotInUseException outside one; management-only
+//     operations (invite, EnableAllFeatures, ListAccounts,
+//     ListHandshakesForOrganization, RemoveAccountFromOrganization,
+//     DeleteOrganization) answer AccessDeniedException to members.
+//     CreateOrganization by an account in an organization is
+//     AlreadyInOrganizationException. LeaveOrganization by the management
+//     account is MasterCannotLeaveOrganizationException;
+//     RemoveAccountFromOrganization of it is ConstraintViolationException
+//     ACCOUNT_CANNOT_LEAVE_ORGANIZATION, of an account outside the
+//     organization AccountNotFoundException. DeleteOrganization needs no
+//     members left (OrganizationNotEmptyException) and cancels the
+//     organization's OPEN handshakes.
+//   - Lists are in creation order; NextToken is opaque and names a position
+//     (a foreign token is InvalidInputException INVALID_NEXT_TOKEN);
+//     MaxResults defaults to 20. Filter.ActionType and
+//     Filter.ParentHandshakeId together are MAX_LIMIT_EXCEEDED_FILTER; no
+//     handshake here has a parent, so ParentHandshakeId matches none.
+//   - One mutex serializes every operation, so requests are linearizable:
+//     of two simultaneous accepts exactly one succeeds.
+//
+// # Test-control endpoints
+//
+// Outside the AWS API, without authentication:
+//
+//	GET  /_orgconform/info   → {"name":"orgconform reference target","accounts":"localstack",
+//	                            "defaultAccount":"000000000000","clock":"/_orgconform/clock",
+//	                            "initialState":"OPEN","expiresAfterSeconds":1296000,
+//	                            "retainedAfterSeconds":2592000}
+//	GET  /_orgconform/clock  → {"now": 1700000000.123}
+//	POST /_orgconform/clock  {"advance_seconds": 1296001} → {"now": ...}
+//	POST /_orgconform/clock  {"set": 1800000000} → {"now": ...}
+//
+// The clock only moves forward: a negative advance or a set before now is
+// 400 {"message": "..."}. Unknown control paths are 404.
+//
+// # Benchmark
+//
+//	go test -bench . -run '^$' ./reftarget/
+//
+// measures requests per second for DescribeHandshake and AcceptHandshake
+// over loopback and reports each as a ratio to a bare net/http handler
+// measured in the same run.
+package reftarget
