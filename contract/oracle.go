@@ -19,6 +19,7 @@ const (
 	catUnknownOp   = "unknown-operation"
 	catThrottle    = "throttle"
 	catInternal    = "internal"
+	catSize        = "size"
 )
 
 // alwaysCommon are categories any call may meet without breaking the

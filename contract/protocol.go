@@ -4,6 +4,7 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/orgconform/orgconform/target"
 )
@@ -26,6 +27,7 @@ func protocolChecks() []Check {
 		mk("request-id/error", "AcceptHandshake", []string{"AcceptHandshake"}, func(t *T) { t.requestID(t.errResponse()) }),
 		mk("unknown-operation", "", nil, (*T).unknownOperation),
 		mk("missing-authentication", "AcceptHandshake", nil, (*T).missingAuth),
+		mk("oversized-request", "AcceptHandshake", []string{"AcceptHandshake"}, (*T).oversized),
 	}
 }
 
@@ -74,4 +76,17 @@ func (t *T) missingAuth() {
 	r := t.note(t.tgt.RawRequest(t.ctx, nil, contract.Service.TargetPrefix+".AcceptHandshake", http.Header{},
 		[]byte(`{"HandshakeId":"h-`+randomAlnum(12)+`"}`)), []string{catAuth})
 	t.judgeError(r, expectation{Common: []string{catAuth}, Why: "the request carries no credentials"})
+}
+
+// oversized sends AcceptHandshake with a 2 MiB HandshakeId: the target may
+// refuse the body as too large, or read it and refuse the id.
+func (t *T) oversized() {
+	p := t.tgt.Mint(roleOutsider)
+	body := []byte(`{"HandshakeId":"h-` + strings.Repeat("a", 2<<20) + `"}`)
+	r := t.send(p, "AcceptHandshake", body, catSize, catDeserialize)
+	t.judgeError(r, expectation{
+		Codes:  map[string][]string{"InvalidInputException": {"MAX_LENGTH_EXCEEDED", "INVALID_PATTERN"}},
+		Common: []string{catSize, catDeserialize},
+		Why:    "a 2 MiB request body",
+	})
 }

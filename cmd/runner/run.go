@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"regexp"
@@ -213,7 +212,7 @@ func serveEmbedded() (string, func(), error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("start the embedded reference target: %w", err)
 	}
-	srv := &http.Server{Handler: reftarget.New(reftarget.Options{}), ReadHeaderTimeout: 10 * time.Second}
+	srv := reftarget.NewHTTPServer(reftarget.New(reftarget.Options{}))
 	go srv.Serve(ln)
 	stop := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
