@@ -117,11 +117,13 @@ func (t *T) acceptSDK() {
 	rec := t.tgt.Mint(roleRecipient)
 	inv := t.invite(o, rec)
 	var out *organizations.AcceptHandshakeOutput
+	t.guard("AcceptHandshake")
 	r := t.note(t.tgt.SDK(t.ctx, rec, "AcceptHandshake", func(ctx context.Context, c *organizations.Client) error {
 		var err error
 		out, err = c.AcceptHandshake(ctx, &organizations.AcceptHandshakeInput{HandshakeId: &inv.Id})
 		return err
 	}), nil)
+	t.counted(r)
 	t.unsupportedIf(r)
 	if !r.OK() || out == nil || out.Handshake == nil {
 		t.Failf(r, "the SDK decodes an AcceptHandshakeOutput with a Handshake", "%s", r.Summary())
@@ -229,6 +231,7 @@ func (t *T) acceptConcurrently() {
 	rec := t.tgt.Mint(roleRecipient)
 	h := t.invite(o, rec)
 	t.leaveLater(o, rec)
+	t.guard("AcceptHandshake")
 	var wg sync.WaitGroup
 	rs := make([]*target.Response, 2)
 	for i := range rs {
@@ -236,7 +239,7 @@ func (t *T) acceptConcurrently() {
 	}
 	wg.Wait()
 	for _, r := range rs {
-		t.note(r, nil)
+		t.counted(t.note(r, nil))
 		t.unsupportedIf(r)
 	}
 	ok := 0

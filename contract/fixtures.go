@@ -37,9 +37,32 @@ func (t *T) call(p target.Principal, op string, in any, common ...string) *targe
 }
 
 // send sends body verbatim as op's input, as p.
+// An operation that has timed out maxTimeouts times in the run is not
+// called again: the check fails at once, so a target that hangs on one
+// operation costs a few timeouts, not one per check.
 func (t *T) send(p target.Principal, op string, body []byte, common ...string) *target.Response {
-	return t.note(t.tgt.Raw(t.ctx, p, op, body), common)
+	t.guard(op)
+	return t.counted(t.note(t.tgt.Raw(t.ctx, p, op, body), common))
 }
+
+// guard fails the check at once when op has timed out too often.
+func (t *T) guard(op string) {
+	if n := t.run.timeouts(op, false); n >= maxTimeouts {
+		t.Failf(nil, op+" answers within the timeout", "%s timed out %d times earlier in this run; not called again", op, n)
+	}
+}
+
+// counted counts r against its operation's timeout budget.
+func (t *T) counted(r *target.Response) *target.Response {
+	if r.Kind == target.KindTimeout && t.ctx.Err() == nil {
+		t.run.timeouts(r.Op, true)
+	}
+	return r
+}
+
+// maxTimeouts is how often an operation may time out before the run stops
+// calling it.
+const maxTimeouts = 2
 
 // org is an organization a scenario created.
 type org struct {

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -229,4 +231,37 @@ func TestMutantsAreCaught(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHangingOperationCostsFewTimeouts: a target that never answers
+// AcceptHandshake fails the checks that need it, after at most two
+// timeouts in the whole run.
+func TestHangingOperationCostsFewTimeouts(t *testing.T) {
+	ref := reftarget.New(reftarget.Options{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".AcceptHandshake") {
+			io.Copy(io.Discard, r.Body) // so the server notices the client hanging up
+			select {
+			case <-r.Context().Done():
+			case <-time.After(10 * time.Second):
+			}
+			return
+		}
+		ref.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	tgt, err := target.New(target.Config{Endpoint: srv.URL, Timeout: 200 * time.Millisecond})
+	require.NoError(t, err)
+	start := time.Now()
+	rep := contract.Execute(t.Context(), tgt, contract.Options{Run: regexp.MustCompile(`^(input/AcceptHandshake/|accept/success/)`)})
+	require.Greater(t, len(rep.Results), 20)
+	timedOut := 0
+	for _, r := range rep.Results {
+		assert.Equal(t, contract.Fail, r.Status, "%s: %s", r.ID, r.Observed)
+		if strings.Contains(r.Observed, "timeout") {
+			timedOut++
+		}
+	}
+	assert.LessOrEqual(t, timedOut, 2)
+	assert.Less(t, time.Since(start), 10*time.Second)
 }

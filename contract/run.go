@@ -157,9 +157,9 @@ type runState struct {
 
 	mu          sync.Mutex
 	unsupported map[string]string // op → evidence
+	timedOut    map[string]int    // op → timeouts so far
 	seen        []observed
 	cleanupErrs []string
-	caps        map[string]capability
 }
 
 type observed struct {
@@ -168,16 +168,11 @@ type observed struct {
 	common []string // common-error categories the call accepts
 }
 
-type capability struct {
-	ok     bool
-	detail string
-}
-
 func newRunState(tgt *target.Target, opts Options) *runState {
 	if opts.CleanupTimeout == 0 {
 		opts.CleanupTimeout = 30 * time.Second
 	}
-	return &runState{tgt: tgt, opts: opts, unsupported: map[string]string{}, caps: map[string]capability{}}
+	return &runState{tgt: tgt, opts: opts, unsupported: map[string]string{}, timedOut: map[string]int{}}
 }
 
 func (rs *runState) markUnsupported(op, evidence string) {
@@ -197,6 +192,17 @@ func (rs *runState) unsupportedOp(ops []string) (string, string, bool) {
 		}
 	}
 	return "", "", false
+}
+
+// timeouts returns how often op timed out in this run, counting one more
+// first when add is set.
+func (rs *runState) timeouts(op string, add bool) int {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if add {
+		rs.timedOut[op]++
+	}
+	return rs.timedOut[op]
 }
 
 func (rs *runState) observe(o observed) {
@@ -247,6 +253,10 @@ func (rs *runState) execute(ctx context.Context, c Check) (res Result) {
 		}()
 		c.run(t)
 	}()
+	if ctx.Err() != nil && t.result.Status == Fail {
+		t.result.Status, t.result.Expected = Skip, ""
+		t.result.Observed = "run interrupted during this check: " + t.result.Observed
+	}
 	return
 }
 
