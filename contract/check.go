@@ -87,13 +87,15 @@ func (t *T) Unsupportedf(r *target.Response, format string, args ...any) {
 	t.verdict(Unsupported, r, "", fmt.Sprintf(format, args...))
 }
 
+// verdict sets the result; every text in it passes through the target's
+// redaction, since a target may echo credentials in what it sends.
 func (t *T) verdict(s Status, r *target.Response, expected, observed string) {
-	t.result.Status, t.result.Expected, t.result.Observed = s, expected, observed
+	t.result.Status, t.result.Expected, t.result.Observed = s, t.tgt.Redact(expected), t.tgt.Redact(observed)
 	if r == nil {
 		r = t.last
 	}
 	if r != nil && r.Exchange != nil && s != Skip {
-		t.result.Exchange = r.Exchange.String()
+		t.result.Exchange = t.tgt.Redact(r.Exchange.String())
 	}
 	panic(stop{})
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/orgconform/orgconform/contract"
 )
@@ -45,7 +46,19 @@ func WriteConsole(w io.Writer, rep *contract.Report, opts Options) {
 	fmt.Fprintf(w, "%d passed, %d failed, %d skipped\n", s.Passed, s.Failed, s.Skipped+s.Unsupported)
 }
 
+// visible replaces control characters other than newline and tab (a
+// target's ESC sequences, NULs) so the report cannot drive the terminal.
+func visible(s string) string {
+	return strings.Map(func(c rune) rune {
+		if c != '\n' && c != '\t' && unicode.IsControl(c) {
+			return '\uFFFD'
+		}
+		return c
+	}, s)
+}
+
 func writeFailure(w io.Writer, r contract.Result) {
+	r.Expected, r.Observed, r.Exchange = visible(r.Expected), visible(r.Observed), visible(r.Exchange)
 	fmt.Fprintf(w, "--- %s: %s (%s)\n", strings.ToUpper(string(r.Status)), r.ID, orDash(r.Operation))
 	if r.Expected != "" {
 		fmt.Fprintf(w, "    expected: %s\n", r.Expected)

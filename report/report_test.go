@@ -73,6 +73,7 @@ func TestConsoleSummary(t *testing.T) {
 	assert.Contains(t, out, "--- UNSUPPORTED: b/unsupported")
 	assert.Contains(t, out, "rerun: go run ./cmd/runner --run '^a/fail$'")
 	assert.Contains(t, out, "cleanup failed 1 times")
+	assert.NotContains(t, out, "\x00", "control characters from the target are not printed")
 	assert.True(t, strings.HasSuffix(out, "1 passed, 1 failed, 2 skipped\n"), out)
 	assert.False(t, Passed(sample(), Options{}))
 	assert.False(t, Passed(sample(), Options{AllowUnsupported: true}), "a failed check fails even with unsupported allowed")

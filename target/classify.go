@@ -9,9 +9,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -306,7 +308,30 @@ func (r *Response) Summary() string {
 	default:
 		s = fmt.Sprintf("%d %s", r.Status, r.Kind)
 	}
-	return oneLine(s)
+	return visible(oneLine(r.redact(s)))
+}
+
+// redact replaces the caller's secrets (secret key, session token, the
+// request's signature) and anything shaped like a SigV4 signature in s: a
+// target may echo them in its error message.
+func (r *Response) redact(s string) string {
+	if r.Exchange != nil {
+		s = string(redactBytes([]byte(s), r.Exchange.secrets))
+	}
+	return sigV4Signature.ReplaceAllString(s, "Signature="+Redacted)
+}
+
+var sigV4Signature = regexp.MustCompile(`Signature=[0-9a-fA-F]{16,}`)
+
+// visible replaces control characters (a target's ESC sequences, NULs)
+// with visible escapes, so a summary cannot drive the reader's terminal.
+func visible(s string) string {
+	return strings.Map(func(c rune) rune {
+		if unicode.IsControl(c) {
+			return '\uFFFD'
+		}
+		return c
+	}, s)
 }
 
 // errText is err's message, or "unknown error".

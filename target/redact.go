@@ -102,3 +102,18 @@ func redactBytes(b []byte, secrets []string) []byte {
 	}
 	return b
 }
+
+// Redact returns s with every secret of the target's fixed principals
+// (secret keys, session tokens) and anything shaped like a SigV4 signature
+// replaced by REDACTED: apply it to any text built from what a target sent
+// before printing it.
+func (t *Target) Redact(s string) string {
+	t.mu.Lock()
+	var secrets []string
+	for _, p := range t.fixed {
+		secrets = append(secrets, secretsOf(&p)...)
+	}
+	t.mu.Unlock()
+	s = string(redactBytes([]byte(s), secrets))
+	return sigV4Signature.ReplaceAllString(s, "Signature="+Redacted)
+}

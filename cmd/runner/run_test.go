@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -208,4 +209,47 @@ func TestRunRefusesLiveAWSWithoutPermission(t *testing.T) {
 	assert.Equal(t, 2, code, out)
 	assert.Contains(t, errOut, "--allow-live-aws")
 	assert.NotContains(t, errOut+out, "wJalrXUtnFEMI", "the secret key is never printed")
+}
+
+// TestSecretsNeverPrinted: a target that echoes the request's headers (the
+// Authorization signature, the session token) in its error messages; the
+// secret key, token and signature appear in no report.
+func TestSecretsNeverPrinted(t *testing.T) {
+	const secret, token = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY", "SESSIONTOKENSECRETVALUE0123456789"
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b strings.Builder
+		r.Header.Write(&b)
+		msg, _ := json.Marshal(map[string]string{"__type": "InvalidInputException", "Message": "echo " + b.String() + " secret " + secret + " \x1b[2J"})
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.WriteHeader(400)
+		w.Write(msg)
+	}))
+	defer echo.Close()
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "credentials")
+	var profiles strings.Builder
+	principals := map[string]any{}
+	for i, role := range []string{"management", "recipient", "member", "outsider", "other-management"} {
+		fmt.Fprintf(&profiles, "[p%d]\naws_access_key_id = AKIAEXAMPLE%d\naws_secret_access_key = %s\naws_session_token = %s\n", i, i, secret, token)
+		principals[role] = map[string]string{"profile": fmt.Sprintf("p%d", i), "account_id": fmt.Sprintf("%012d", 100000000000+i)}
+	}
+	require.NoError(t, os.WriteFile(creds, []byte(profiles.String()), 0o600))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
+	file := filepath.Join(dir, "target.json")
+	data, _ := json.Marshal(map[string]any{"endpoint": echo.URL, "region": "us-east-1", "principals": principals})
+	require.NoError(t, os.WriteFile(file, data, 0o600))
+
+	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
+	code, out, errOut := runRunner(t, "--target-file", file, "--run", "^(input/AcceptHandshake/upper-case|accept/success/response)$", "--json", jsonPath, "--junit", junitPath)
+	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	jsonOut, _ := os.ReadFile(jsonPath)
+	junitOut, _ := os.ReadFile(junitPath)
+	require.Contains(t, out, "echo ", "the echoed message is shown")
+	for name, text := range map[string]string{"console": out + errOut, "json": string(jsonOut), "junit": string(junitOut)} {
+		assert.NotContains(t, text, token, name)
+		assert.NotContains(t, text, secret, name)
+		assert.NotContains(t, text, strings.ReplaceAll(secret, "/", `\/`), name)
+		assert.NotRegexp(t, `Signature=[0-9a-f]{16,}`, text, name)
+	}
+	assert.NotContains(t, out, "\x1b", "no terminal escapes reach the console")
 }
