@@ -42,7 +42,7 @@ func (t *T) errorsSeen(op string) []observed {
 func (t *T) documentedErrors(op string) {
 	spec, _ := contract.Operation(op)
 	for _, o := range t.errorsSeen(op) {
-		if spec.Documents(o.resp.Code) || inconclusive(o.resp.Code) {
+		if spec.Documents(o.resp.Code) || transient(o.resp) {
 			continue
 		}
 		accepted := false

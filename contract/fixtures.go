@@ -40,10 +40,31 @@ func (t *T) call(p target.Principal, op string, in any, common ...string) *targe
 // An operation that has timed out maxTimeouts times in the run is not
 // called again: the check fails at once, so a target that hangs on one
 // operation costs a few timeouts, not one per check.
+//
+// Throttling and internal failures are retried (attempts in all, with a
+// short backoff); what is still transient after that fails the check.
 func (t *T) send(p target.Principal, op string, body []byte, common ...string) *target.Response {
-	t.guard(op)
-	return t.counted(t.note(t.tgt.Raw(t.ctx, p, op, body), common))
+	var r *target.Response
+	for i := range attempts {
+		if i > 0 {
+			select {
+			case <-t.ctx.Done():
+				return r
+			case <-time.After(time.Duration(i*i) * 250 * time.Millisecond):
+			}
+		}
+		t.guard(op)
+		r = t.counted(t.note(t.tgt.Raw(t.ctx, p, op, body), common))
+		if !transient(r) {
+			break
+		}
+	}
+	return r
 }
+
+// attempts is how often send tries a call that meets throttling or an
+// internal failure.
+const attempts = 3
 
 // guard fails the check at once when op has timed out too often.
 func (t *T) guard(op string) {

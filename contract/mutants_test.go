@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -198,6 +199,29 @@ var mutants = []mutant{
 		want: map[string]contract.Status{"accept/success/concurrent": contract.Fail},
 	},
 	{
+		name: "every refusal answered as a concurrent modification",
+		run:  `^input/AcceptHandshake/upper-case$|^transition/INVITE/ACCEPTED/AcceptHandshake/recipient$`,
+		mutate: func(rp *reply) {
+			if rp.op == "AcceptHandshake" && errCode(rp) != "" {
+				setError(rp, "ConcurrentModificationException")
+				delete(rp.body, "Reason")
+			}
+		},
+		want: map[string]contract.Status{"input/AcceptHandshake/upper-case": contract.Fail, "transition/INVITE/ACCEPTED/AcceptHandshake/recipient": contract.Fail},
+	},
+	{
+		name: "every refusal answered as an internal failure",
+		run:  `^input/DeclineHandshake/upper-case$`,
+		mutate: func(rp *reply) {
+			if rp.op == "DeclineHandshake" && errCode(rp) != "" {
+				rp.status = 500
+				setError(rp, "ServiceException")
+				delete(rp.body, "Reason")
+			}
+		},
+		want: map[string]contract.Status{"input/DeclineHandshake/upper-case": contract.Fail},
+	},
+	{
 		name: "sample response drifts from the golden (extra party)",
 		run:  `^golden/AcceptHandshake/sample-response$`,
 		mutate: func(rp *reply) {
@@ -264,4 +288,30 @@ func TestHangingOperationCostsFewTimeouts(t *testing.T) {
 	}
 	assert.LessOrEqual(t, timedOut, 2)
 	assert.Less(t, time.Since(start), 10*time.Second)
+}
+
+// TestThrottlingIsRetried: a target that throttles every other
+// AcceptHandshake still passes; send retries throttled calls.
+func TestThrottlingIsRetried(t *testing.T) {
+	ref := reftarget.New(reftarget.Options{})
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".AcceptHandshake") && n.Add(1)%2 == 1 {
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+			w.Header().Set("X-Amzn-Requestid", "throttled")
+			w.WriteHeader(400)
+			w.Write([]byte(`{"__type":"TooManyRequestsException","Message":"slow down"}`))
+			return
+		}
+		ref.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	tgt, err := target.New(target.Config{Endpoint: srv.URL})
+	require.NoError(t, err)
+	rep := contract.Execute(t.Context(), tgt, contract.Options{Run: regexp.MustCompile(`^(input/AcceptHandshake/(upper-case|unknown-id)|accept/success/response|transition/INVITE/ACCEPTED/AcceptHandshake/recipient)$`)})
+	require.Len(t, rep.Results, 4)
+	for _, r := range rep.Results {
+		assert.Equal(t, contract.Pass, r.Status, "%s: %s", r.ID, r.Observed)
+	}
+	assert.Greater(t, n.Load(), int64(4), "the target did throttle")
 }

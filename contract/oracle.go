@@ -23,7 +23,7 @@ const (
 )
 
 // alwaysCommon are categories any call may meet without breaking the
-// contract; such answers make a check inconclusive, not passed.
+// contract (throttling, internal failure); calls retry them (see send).
 var alwaysCommon = []string{catThrottle, catInternal}
 
 // expectation is an acceptable error answer: one of Codes (each with its
@@ -82,8 +82,8 @@ func (t *T) judgeError(r *target.Response, e expectation) {
 		}
 	}
 	t.unsupportedIf(r)
-	if inconclusive(r.Code) {
-		t.Skipf("inconclusive: the target answered %s (throttling or internal failure); rerun later", r.Summary())
+	if transient(r) {
+		t.Failf(r, want, "%s, still after %d attempts (throttling or internal failure: the check could not reach a verdict)", r.Summary(), attempts)
 	}
 	t.Failf(r, want, "%s", r.Summary())
 }
@@ -115,13 +115,16 @@ func joinInts(ns []int) string {
 	return strings.Join(parts, " or ")
 }
 
-func inconclusive(code string) bool {
+func transient(r *target.Response) bool {
+	if r.Kind != target.KindError {
+		return false
+	}
 	for _, cat := range alwaysCommon {
-		if slices.Contains(contract.CommonErrorsFor(cat), code) {
+		if slices.Contains(contract.CommonErrorsFor(cat), r.Code) {
 			return true
 		}
 	}
-	return code == "TooManyRequestsException" || code == "ServiceException" || code == "ConcurrentModificationException"
+	return r.Code == "TooManyRequestsException" || r.Code == "ServiceException"
 }
 
 // reasonsOf returns the conforming values of the reason enum of exception
