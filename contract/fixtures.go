@@ -21,6 +21,12 @@ const (
 	roleOther      = "other-management"
 )
 
+// Roles returns the principal roles the scenarios ask for; a target file
+// for a live target must give a principal for each.
+func Roles() []string {
+	return []string{roleManagement, roleRecipient, roleMember, roleOutsider, roleOther}
+}
+
 // call sends op with in as its JSON body through the raw signed path, as p.
 // common lists the common-error categories the call accepts besides the
 // operation's documented exceptions.

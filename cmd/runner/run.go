@@ -9,7 +9,11 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -138,19 +142,37 @@ func countChecks(re *regexp.Regexp) string {
 	return fmt.Sprintf("%d checks", n)
 }
 
-// rerunPrefix is the command that reruns one check against the same target.
+// rerunPrefix is the command that reruns one check against the same target
+// with the same settings.
 func rerunPrefix(f *runFlags) string {
-	cmd := "go run ./cmd/runner"
-	switch {
-	case f.targetFile != "":
-		cmd += " --target-file " + f.targetFile
-	case f.endpoint != "":
-		cmd += " --endpoint " + f.endpoint
+	args := []string{"go", "run", "./cmd/runner"}
+	if f.targetFile != "" {
+		args = append(args, "--target-file", shellQuote(f.targetFile))
+	}
+	if f.endpoint != "" {
+		args = append(args, "--endpoint", shellQuote(f.endpoint))
+	}
+	if f.allowLiveAWS {
+		args = append(args, "--allow-live-aws")
+	}
+	if f.timeout != target.DefaultTimeout {
+		args = append(args, "--timeout", f.timeout.String())
+	}
+	if f.allowUnsupported {
+		args = append(args, "--allow-unsupported")
 	}
 	if f.seed != 0 {
-		cmd += fmt.Sprintf(" --seed %d", f.seed)
+		args = append(args, "--seed", fmt.Sprint(f.seed))
 	}
-	return cmd
+	return strings.Join(args, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@%+=,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // reach builds the target: the embedded reference target on a loopback port
@@ -162,6 +184,9 @@ func reach(ctx context.Context, f *runFlags) (*target.Target, string, func(), er
 	if f.targetFile != "" {
 		file, err := target.LoadFile(f.targetFile)
 		if err != nil {
+			return nil, "", nil, err
+		}
+		if err := checkRoles(file); err != nil {
 			return nil, "", nil, err
 		}
 		if principals, err = file.Resolve(); err != nil {
@@ -206,6 +231,32 @@ func reach(ctx context.Context, f *runFlags) (*target.Target, string, func(), er
 	return tgt, label, shutdown, nil
 }
 
+// checkRoles requires a principal for every role the scenarios use, and no
+// other: a missing or misspelt role would otherwise be minted with fake
+// credentials.
+func checkRoles(f *target.File) error {
+	want := contract.Roles()
+	var missing, unknown []string
+	for _, r := range want {
+		if _, ok := f.Principals[r]; !ok {
+			missing = append(missing, r)
+		}
+	}
+	for r := range f.Principals {
+		if !slices.Contains(want, r) {
+			unknown = append(unknown, r)
+		}
+	}
+	sort.Strings(unknown)
+	switch {
+	case len(unknown) > 0:
+		return fmt.Errorf("target file: unknown principal role(s) %s (roles: %s)", strings.Join(unknown, ", "), strings.Join(want, ", "))
+	case len(missing) > 0:
+		return fmt.Errorf("target file: no principal for role(s) %s (roles: %s)", strings.Join(missing, ", "), strings.Join(want, ", "))
+	}
+	return nil
+}
+
 // serveEmbedded serves the reference target on a free loopback port.
 func serveEmbedded() (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -222,47 +273,88 @@ func serveEmbedded() (string, func(), error) {
 	return "http://" + ln.Addr().String(), stop, nil
 }
 
-// outputs are the report files, created before the run so that an
-// unwritable path is a usage error, not a lost report.
+// outputs are the report files. Each is first created as a temporary file
+// beside its destination, so that an unwritable path is a usage error
+// before the run, and renamed into place after it: a failed or refused run
+// never truncates an earlier report.
 type outputs struct {
-	json, junit *os.File
+	json, junit *pending
+}
+
+type pending struct {
+	tmp  *os.File
+	dest string
 }
 
 func openOutputs(f *runFlags) (*outputs, error) {
+	if f.jsonPath != "" && f.junitPath != "" && sameFile(f.jsonPath, f.junitPath) {
+		return nil, fmt.Errorf("--json and --junit name the same file %s", f.jsonPath)
+	}
 	o := &outputs{}
 	var err error
-	if f.jsonPath != "" {
-		if o.json, err = os.Create(f.jsonPath); err != nil {
-			return nil, fmt.Errorf("--json: %v", err)
-		}
+	if o.json, err = newPending("--json", f.jsonPath); err != nil {
+		return nil, err
 	}
-	if f.junitPath != "" {
-		if o.junit, err = os.Create(f.junitPath); err != nil {
-			o.close()
-			return nil, fmt.Errorf("--junit: %v", err)
-		}
+	if o.junit, err = newPending("--junit", f.junitPath); err != nil {
+		o.close()
+		return nil, err
 	}
 	return o, nil
 }
 
-func (o *outputs) write(rep *contract.Report, opts report.Options) error {
-	if o.json != nil {
-		if err := report.WriteJSON(o.json, rep); err != nil {
-			return fmt.Errorf("--json: %v", err)
-		}
+func sameFile(a, b string) bool {
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == bb
+}
+
+func newPending(flagName, dest string) (*pending, error) {
+	if dest == "" {
+		return nil, nil
 	}
-	if o.junit != nil {
-		if err := report.WriteJUnit(o.junit, rep, opts); err != nil {
-			return fmt.Errorf("--junit: %v", err)
-		}
+	if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s: %s is a directory", flagName, dest)
 	}
+	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*")
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot write beside %s: %v", flagName, dest, err)
+	}
+	return &pending{tmp: tmp, dest: dest}, nil
+}
+
+// commit writes the report with write and moves it into place.
+func (p *pending) commit(flagName string, write func(io.Writer) error) error {
+	if p == nil {
+		return nil
+	}
+	err := write(p.tmp)
+	if cerr := p.tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(p.tmp.Name(), p.dest)
+	}
+	if err != nil {
+		os.Remove(p.tmp.Name())
+		return fmt.Errorf("%s: %v", flagName, err)
+	}
+	p.tmp = nil
 	return nil
 }
 
+func (o *outputs) write(rep *contract.Report, opts report.Options) error {
+	if err := o.json.commit("--json", func(w io.Writer) error { return report.WriteJSON(w, rep) }); err != nil {
+		return err
+	}
+	return o.junit.commit("--junit", func(w io.Writer) error { return report.WriteJUnit(w, rep, opts) })
+}
+
+// close removes temporary files that were never committed.
 func (o *outputs) close() {
-	for _, f := range []*os.File{o.json, o.junit} {
-		if f != nil {
-			f.Close()
+	for _, p := range []*pending{o.json, o.junit} {
+		if p != nil && p.tmp != nil {
+			p.tmp.Close()
+			os.Remove(p.tmp.Name())
 		}
 	}
 }

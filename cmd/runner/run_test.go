@@ -204,11 +204,49 @@ func TestRunRefusesLiveAWSWithoutPermission(t *testing.T) {
 	require.NoError(t, os.WriteFile(creds, []byte("[org-mgmt]\naws_access_key_id = AKIAEXAMPLEEXAMPLE12\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"), 0o600))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
 	file := filepath.Join(dir, "aws.json")
-	require.NoError(t, os.WriteFile(file, []byte(`{"endpoint":"https://organizations.us-east-1.amazonaws.com","region":"us-east-1","principals":{"management":{"profile":"org-mgmt","account_id":"111111111111"}}}`), 0o600))
+	principals := map[string]any{}
+	for i, role := range []string{"management", "recipient", "member", "outsider", "other-management"} {
+		principals[role] = map[string]string{"profile": "org-mgmt", "account_id": fmt.Sprintf("%012d", 111111111111+i)}
+	}
+	write := func(ps map[string]any) {
+		data, _ := json.Marshal(map[string]any{"endpoint": "https://organizations.us-east-1.amazonaws.com", "region": "us-east-1", "principals": ps})
+		require.NoError(t, os.WriteFile(file, data, 0o600))
+	}
+	write(principals)
 	code, out, errOut := runRunner(t, "--target-file", file)
 	assert.Equal(t, 2, code, out)
 	assert.Contains(t, errOut, "--allow-live-aws")
 	assert.NotContains(t, errOut+out, "wJalrXUtnFEMI", "the secret key is never printed")
+
+	principals["managment"] = principals["management"]
+	write(principals)
+	code, _, errOut = runRunner(t, "--target-file", file, "--allow-live-aws")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "unknown principal role(s) managment")
+
+	delete(principals, "managment")
+	delete(principals, "outsider")
+	write(principals)
+	code, _, errOut = runRunner(t, "--target-file", file, "--allow-live-aws")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "no principal for role(s) outsider")
+}
+
+func TestReportsSurviveARefusedRun(t *testing.T) {
+	dir := t.TempDir()
+	jsonPath := filepath.Join(dir, "r.json")
+	require.NoError(t, os.WriteFile(jsonPath, []byte("earlier report"), 0o600))
+	code, _, errOut := runRunner(t, "--endpoint", "http://127.0.0.1:1", "--timeout", "1s", "--json", jsonPath)
+	require.Equal(t, 2, code, errOut)
+	data, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	assert.Equal(t, "earlier report", string(data), "a refused run leaves the earlier report alone")
+	entries, _ := os.ReadDir(dir)
+	assert.Len(t, entries, 1, "no temporary file is left behind")
+
+	code, _, errOut = runRunner(t, "--json", jsonPath, "--junit", filepath.Join(dir, ".", "r.json"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "same file")
 }
 
 // TestSecretsNeverPrinted: a target that echoes the request's headers (the
