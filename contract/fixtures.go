@@ -178,7 +178,13 @@ func (t *T) undo(ctx context.Context, p target.Principal, op string, in any, tol
 	if in != nil {
 		body, _ = json.Marshal(in)
 	}
+	if n := t.run.timeouts(op, false); n >= maxTimeouts {
+		return fmt.Errorf("%s not attempted: it timed out %d times earlier in this run", op, n)
+	}
 	r := t.tgt.Raw(ctx, p, op, body)
+	if r.Kind == target.KindTimeout {
+		t.run.timeouts(op, true)
+	}
 	if r.OK() || (r.Kind == target.KindError && slices.Contains(tolerated, r.Code)) {
 		return nil
 	}
