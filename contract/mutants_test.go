@@ -118,13 +118,13 @@ var mutants = []mutant{
 	},
 	{
 		name: "wrong reason code",
-		run:  `^input/DescribeHandshake/too-long$|^errors/DescribeHandshake/schema$`,
+		run:  `^input/DescribeHandshake/too-long$|^errors/DescribeHandshake/schema$|^sdk/AcceptHandshake/invalid-pattern$`,
 		mutate: func(rp *reply) {
 			if rp.body != nil && rp.body["Reason"] != nil {
 				rp.body["Reason"] = "ALREADY_IN_AN_ORGANIZATION"
 			}
 		},
-		want: map[string]contract.Status{"input/DescribeHandshake/too-long": contract.Fail, "errors/DescribeHandshake/schema": contract.Fail},
+		want: map[string]contract.Status{"input/DescribeHandshake/too-long": contract.Fail, "errors/DescribeHandshake/schema": contract.Fail, "sdk/AcceptHandshake/invalid-pattern": contract.Fail},
 	},
 	{
 		name: "no request id",
