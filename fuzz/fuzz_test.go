@@ -2,7 +2,6 @@ package fuzz
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -135,7 +134,6 @@ func (r *recorder) Failed() bool              { return r.failed }
 // TestLifecyclePropertyFails shows the state machine catches a target that
 // lets the sender decline an invitation.
 func TestLifecyclePropertyFails(t *testing.T) {
-	require.NoError(t, flag.Set("rapid.nofailfile", "true"))
 	tgt := mutantTarget(t, breakDecline)
 	rec := &recorder{}
 	done := make(chan struct{})

@@ -2,6 +2,7 @@ package reftarget
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -74,6 +75,9 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) int {
 		" (GET " + controlPrefix + "info, GET|POST " + controlPrefix + "clock)"})
 }
 
+// maxEpoch is the latest time set accepts: the end of year 9999.
+const maxEpoch = 253402300799.0
+
 // moveClock applies a POST /_orgconform/clock body; a non-empty message
 // explains why it was refused. The clock only moves forward.
 func (s *Server) moveClock(r *http.Request) (time.Time, string) {
@@ -97,6 +101,9 @@ func (s *Server) moveClock(r *http.Request) (time.Time, string) {
 		return s.clock.advance(time.Duration(n * float64(time.Second))), ""
 	default:
 		sec := *req.Set
+		if math.IsNaN(sec) || sec < 0 || sec > maxEpoch {
+			return time.Time{}, fmt.Sprintf("set must be epoch seconds between 0 and %d (year 9999)", int64(maxEpoch))
+		}
 		t := time.UnixMilli(int64(math.Round(sec * 1000)))
 		now, ok := s.clock.set(t)
 		if !ok {

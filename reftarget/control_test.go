@@ -47,7 +47,7 @@ func TestClockEndpoint(t *testing.T) {
 		t.Fatalf("GET after advance: %f", got)
 	}
 	var e struct{ Message string }
-	for _, bad := range []string{`{"advance_seconds": -1}`, `{"set": 1000}`, `{}`, `{"advance_seconds": 1, "set": 2000000000}`, `{"speed": 2}`, `nope`} {
+	for _, bad := range []string{`{"advance_seconds": -1}`, `{"set": 1000}`, `{"set": 99999999999999999}`, `{"set": -5}`, `{}`, `{"advance_seconds": 1, "set": 2000000000}`, `{"speed": 2}`, `nope`} {
 		if st := ts.controlJSON(http.MethodPost, "/_orgconform/clock", bad, &e); st != http.StatusBadRequest || e.Message == "" {
 			t.Errorf("%s: status %d %+v, want 400 with a message", bad, st, e)
 		}

@@ -30,8 +30,8 @@ func TestTransitionTableIsComplete(t *testing.T) {
 		seen[[4]string{tr.Action, tr.State, tr.Operation, tr.Role}]++
 		assert.Contains(t, []Source{SourceReference, SourceModel, SourceAssumption}, tr.Source, "row %+v", tr)
 		assert.True(t, tr.Outcome.State != "" || len(tr.Outcome.Errors) > 0, "row without outcome: %+v", tr)
-		if tr.Source == SourceAssumption {
-			assert.NotEmpty(t, tr.Note, "assumption without reasoning: %+v", tr)
+		if tr.Source != SourceModel {
+			assert.NotEmpty(t, tr.Note, "%s row without its reasoning or citation: %+v", tr.Source, tr)
 		}
 		op, ok := c.Operation(tr.Operation)
 		require.True(t, ok, tr.Operation)
