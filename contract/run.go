@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -21,7 +22,9 @@ type Options struct {
 	// Progress, if not nil, receives one line per finished check group.
 	Progress io.Writer
 	// Rerun is the command line prefix shown in each result's rerun hint,
-	// e.g. "go run ./cmd/runner --endpoint http://127.0.0.1:4566".
+	// e.g. "go run ./cmd/runner --endpoint http://127.0.0.1:4566", to which
+	// "--run '^id$'" is added; if it contains %s, the quoted pattern goes
+	// there instead.
 	Rerun string
 	// CleanupTimeout bounds the cleanup of one check (default 30s).
 	CleanupTimeout time.Duration
@@ -91,11 +94,21 @@ func Execute(ctx context.Context, tgt *target.Target, opts Options) *Report {
 // Run runs every check from a Go test against tgt: one subtest per check
 // when tb is a *testing.T, otherwise each check reports through tb in turn.
 // A failed or unsupported check is a test error; a skipped one a skip.
+//
+// The environment variable ORGCONFORM_RUN, when set, is a regular
+// expression selecting checks by id, as the runner's --run.
 func Run(tb testing.TB, tgt *target.Target) {
 	tb.Helper()
-	rs := newRunState(tgt, Options{Rerun: "go test ./contract/ -run"})
+	var re *regexp.Regexp
+	if pattern := os.Getenv("ORGCONFORM_RUN"); pattern != "" {
+		var err error
+		if re, err = regexp.Compile(pattern); err != nil {
+			tb.Fatalf("ORGCONFORM_RUN: %v", err)
+		}
+	}
+	rs := newRunState(tgt, Options{Rerun: "ORGCONFORM_RUN=%s go test ./contract/"})
 	ctx := context.Background()
-	for _, c := range Checks() {
+	for _, c := range selected(re) {
 		report := func(tb testing.TB) {
 			tb.Helper()
 			res := rs.execute(ctx, c)
@@ -137,7 +150,11 @@ func rerun(opts Options, id string) string {
 	if prefix == "" {
 		prefix = "go run ./cmd/runner"
 	}
-	return fmt.Sprintf("%s --run '^%s$'", prefix, regexp.QuoteMeta(id))
+	pattern := "'^" + regexp.QuoteMeta(id) + "$'"
+	if strings.Contains(prefix, "%s") {
+		return fmt.Sprintf(prefix, pattern)
+	}
+	return prefix + " --run " + pattern
 }
 
 func progressLine(w io.Writer, group string, results []Result, d time.Duration) {
