@@ -113,14 +113,7 @@ var mutations = []mutation{
 func TestMutatedGoldensAreRejected(t *testing.T) {
 	for _, mu := range mutations {
 		t.Run(mu.name, func(t *testing.T) {
-			m, err := golden.Read(mu.file)
-			require.NoError(t, err)
-			var body map[string]any
-			require.NoError(t, json.Unmarshal(m.Body, &body))
-			mu.edit(body)
-			data, err := json.Marshal(body)
-			require.NoError(t, err)
-			assertCause(t, validateGolden(mu.file, data), mu.path, mu.rule)
+			assertCause(t, validateGolden(mu.file, mutated(t, mu.file, mu.edit)), mu.path, mu.rule)
 		})
 	}
 }
@@ -151,14 +144,7 @@ func TestTolerableMutationsAreAccepted(t *testing.T) {
 	}
 	for _, mu := range tolerable {
 		t.Run(mu.name, func(t *testing.T) {
-			m, err := golden.Read(mu.file)
-			require.NoError(t, err)
-			var body map[string]any
-			require.NoError(t, json.Unmarshal(m.Body, &body))
-			mu.edit(body)
-			data, err := json.Marshal(body)
-			require.NoError(t, err)
-			assert.NoError(t, validateGolden(mu.file, data))
+			assert.NoError(t, validateGolden(mu.file, mutated(t, mu.file, mu.edit)))
 		})
 	}
 }
@@ -185,4 +171,17 @@ func assertCause(t *testing.T, err error, path, rule string) {
 			assert.NotEmpty(t, c.Message)
 		}
 	}
+}
+
+// mutated returns the body of the golden file with edit applied.
+func mutated(t *testing.T, file string, edit func(map[string]any)) []byte {
+	t.Helper()
+	m, err := golden.Read(file)
+	require.NoError(t, err)
+	var body map[string]any
+	require.NoError(t, json.Unmarshal(m.Body, &body))
+	edit(body)
+	data, err := json.Marshal(body)
+	require.NoError(t, err)
+	return data
 }
