@@ -301,7 +301,8 @@ func (r *Response) Summary() string {
 			s += ": " + r.Message
 		}
 	case KindNonJSON:
-		s = fmt.Sprintf("%d non-json: %s", r.Status, snippet(r.Body, 80))
+		// Redact before cutting, so no part of an echoed secret survives.
+		s = fmt.Sprintf("%d non-json: %s", r.Status, snippet([]byte(r.redact(string(r.Body))), 80))
 		if r.Truncated {
 			s += " (truncated)"
 		}

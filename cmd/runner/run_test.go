@@ -257,6 +257,12 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var b strings.Builder
 		r.Header.Write(&b)
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".NoSuchOperation") {
+			// Not JSON: the secret straddles the 80 characters a summary shows.
+			w.WriteHeader(400)
+			w.Write([]byte(strings.Repeat("x", 60) + secret + " " + token))
+			return
+		}
 		msg, _ := json.Marshal(map[string]string{"__type": "InvalidInputException", "Message": "echo " + b.String() + " secret " + secret + " \x1b[2J"})
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		w.WriteHeader(400)
@@ -278,16 +284,18 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	require.NoError(t, os.WriteFile(file, data, 0o600))
 
 	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
-	code, out, errOut := runRunner(t, "--target-file", file, "--run", "^(input/AcceptHandshake/upper-case|accept/success/response)$", "--json", jsonPath, "--junit", junitPath)
+	code, out, errOut := runRunner(t, "--target-file", file, "--run", "^(input/AcceptHandshake/upper-case|accept/success/response|protocol/unknown-operation)$", "--json", jsonPath, "--junit", junitPath)
 	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
 	jsonOut, _ := os.ReadFile(jsonPath)
 	junitOut, _ := os.ReadFile(junitPath)
 	require.Contains(t, out, "echo ", "the echoed message is shown")
+	require.Contains(t, out, "non-json: xxxx", "the echoed non-JSON body is shown")
 	for name, text := range map[string]string{"console": out + errOut, "json": string(jsonOut), "junit": string(junitOut)} {
 		assert.NotContains(t, text, token, name)
 		assert.NotContains(t, text, secret, name)
 		assert.NotContains(t, text, strings.ReplaceAll(secret, "/", `\/`), name)
 		assert.NotRegexp(t, `Signature=[0-9a-f]{16,}`, text, name)
+		assert.NotContains(t, text, secret[:12], name+": not even a prefix of the secret")
 	}
 	assert.NotContains(t, out, "\x1b", "no terminal escapes reach the console")
 }
