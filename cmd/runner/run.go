@@ -273,17 +273,20 @@ func serveEmbedded() (string, func(), error) {
 	return "http://" + ln.Addr().String(), stop, nil
 }
 
-// outputs are the report files. Each is first created as a temporary file
-// beside its destination, so that an unwritable path is a usage error
-// before the run, and renamed into place after it: a failed or refused run
-// never truncates an earlier report.
+// outputs are the report files. A regular file (or a new one) is first
+// created as a temporary file beside its destination, so that an
+// unwritable path is a usage error before the run, and renamed into place
+// after it: a failed or refused run never truncates an earlier report. A
+// symlink is followed to its file; anything else (/dev/stdout, a pipe) is
+// opened up front and written directly.
 type outputs struct {
 	json, junit *pending
 }
 
 type pending struct {
-	tmp  *os.File
-	dest string
+	tmp    *os.File // temporary file to rename, or
+	direct *os.File // a non-regular destination written in place
+	dest   string
 }
 
 func openOutputs(f *runFlags) (*outputs, error) {
@@ -308,23 +311,63 @@ func sameFile(a, b string) bool {
 	return err1 == nil && err2 == nil && aa == bb
 }
 
+// reportMode is the permission of a new report file (before umask).
+const reportMode = 0o644
+
 func newPending(flagName, dest string) (*pending, error) {
 	if dest == "" {
 		return nil, nil
 	}
-	if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("%s: %s is a directory", flagName, dest)
+	if resolved, err := filepath.EvalSymlinks(dest); err == nil {
+		dest = resolved
+	}
+	mode := os.FileMode(reportMode)
+	if fi, err := os.Stat(dest); err == nil {
+		switch {
+		case fi.IsDir():
+			return nil, fmt.Errorf("%s: %s is a directory", flagName, dest)
+		case !fi.Mode().IsRegular():
+			f, err := os.OpenFile(dest, os.O_WRONLY, 0)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", flagName, err)
+			}
+			return &pending{direct: f, dest: dest}, nil
+		}
+		mode = fi.Mode().Perm()
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*")
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot write beside %s: %v", flagName, dest, err)
 	}
+	if err := tmp.Chmod(mode &^ umask()); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, fmt.Errorf("%s: %v", flagName, err)
+	}
 	return &pending{tmp: tmp, dest: dest}, nil
+}
+
+// umask returns the process umask (read by setting and restoring it).
+func umask() os.FileMode {
+	m := syscall.Umask(0)
+	syscall.Umask(m)
+	return os.FileMode(m)
 }
 
 // commit writes the report with write and moves it into place.
 func (p *pending) commit(flagName string, write func(io.Writer) error) error {
 	if p == nil {
+		return nil
+	}
+	if p.direct != nil {
+		err := write(p.direct)
+		if cerr := p.direct.Close(); err == nil {
+			err = cerr
+		}
+		p.direct = nil
+		if err != nil {
+			return fmt.Errorf("%s: %v", flagName, err)
+		}
 		return nil
 	}
 	err := write(p.tmp)
@@ -352,9 +395,13 @@ func (o *outputs) write(rep *contract.Report, opts report.Options) error {
 // close removes temporary files that were never committed.
 func (o *outputs) close() {
 	for _, p := range []*pending{o.json, o.junit} {
-		if p != nil && p.tmp != nil {
+		switch {
+		case p == nil:
+		case p.tmp != nil:
 			p.tmp.Close()
 			os.Remove(p.tmp.Name())
+		case p.direct != nil:
+			p.direct.Close()
 		}
 	}
 }

@@ -299,3 +299,27 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}
 	assert.NotContains(t, out, "\x1b", "no terminal escapes reach the console")
 }
+
+func TestReportFilesModesAndLinks(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.json")
+	require.NoError(t, os.WriteFile(real, []byte("old"), 0o640))
+	link := filepath.Join(dir, "link.json")
+	require.NoError(t, os.Symlink(real, link))
+	fresh := filepath.Join(dir, "fresh.xml")
+	code, out, errOut := runRunner(t, "--run", "^protocol/request-id/success$", "--json", link, "--junit", fresh)
+	require.Equal(t, 0, code, out+errOut)
+
+	fi, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.True(t, fi.Mode()&os.ModeSymlink != 0, "the symlink is kept")
+	data, err := os.ReadFile(real)
+	require.NoError(t, err)
+	require.NoError(t, schemas.ValidateReport(data), "the report went through the link")
+	fi, err = os.Stat(real)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o640), fi.Mode().Perm(), "an existing report keeps its mode")
+	fi, err = os.Stat(fresh)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644)&^umask(), fi.Mode().Perm(), "a new report is readable like any file")
+}
