@@ -117,13 +117,13 @@ func (t *T) acceptSDK() {
 	rec := t.tgt.Mint(roleRecipient)
 	inv := t.invite(o, rec)
 	var out *organizations.AcceptHandshakeOutput
-	t.guard("AcceptHandshake")
-	r := t.note(t.tgt.SDK(t.ctx, rec, "AcceptHandshake", func(ctx context.Context, c *organizations.Client) error {
-		var err error
-		out, err = c.AcceptHandshake(ctx, &organizations.AcceptHandshakeInput{HandshakeId: &inv.Id})
-		return err
-	}), nil)
-	t.counted(r)
+	r := t.retry("AcceptHandshake", nil, func() *target.Response {
+		return t.tgt.SDK(t.ctx, rec, "AcceptHandshake", func(ctx context.Context, c *organizations.Client) error {
+			var err error
+			out, err = c.AcceptHandshake(ctx, &organizations.AcceptHandshakeInput{HandshakeId: &inv.Id})
+			return err
+		})
+	})
 	t.unsupportedIf(r)
 	if !r.OK() || out == nil || out.Handshake == nil {
 		t.Failf(r, "the SDK decodes an AcceptHandshakeOutput with a Handshake", "%s", r.Summary())

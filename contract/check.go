@@ -59,6 +59,7 @@ type T struct {
 	result Result
 	last   *target.Response
 	clean  []cleanup
+	tries  map[*target.Response]int // attempts behind a response (retry)
 }
 
 // stop unwinds a check after its verdict is set.

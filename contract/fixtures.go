@@ -43,13 +43,18 @@ func (t *T) call(p target.Principal, op string, in any, common ...string) *targe
 }
 
 // send sends body verbatim as op's input, as p.
-// An operation that has timed out maxTimeouts times in the run is not
-// called again: the check fails at once, so a target that hangs on one
-// operation costs a few timeouts, not one per check.
-//
-// Throttling and internal failures are retried (attempts in all, with a
-// short backoff); what is still transient after that fails the check.
 func (t *T) send(p target.Principal, op string, body []byte, common ...string) *target.Response {
+	return t.retry(op, common, func() *target.Response { return t.tgt.Raw(t.ctx, p, op, body) })
+}
+
+// retry makes one call of op. An operation that has timed out maxTimeouts
+// times in the run is not called again: the check fails at once, so a
+// target that hangs on one operation costs a few timeouts, not one per
+// check. A throttled call (which took no effect) is tried again, attempts
+// times in all with a short backoff; other answers, internal failures
+// included, are final, since a call that failed inside the service may
+// still have taken effect.
+func (t *T) retry(op string, common []string, call func() *target.Response) *target.Response {
 	var r *target.Response
 	for i := range attempts {
 		if i > 0 {
@@ -60,16 +65,16 @@ func (t *T) send(p target.Principal, op string, body []byte, common ...string) *
 			}
 		}
 		t.guard(op)
-		r = t.counted(t.note(t.tgt.Raw(t.ctx, p, op, body), common))
-		if !transient(r) {
+		r = t.counted(t.note(call(), common))
+		t.tries[r] = i + 1
+		if !throttled(r) {
 			break
 		}
 	}
 	return r
 }
 
-// attempts is how often send tries a call that meets throttling or an
-// internal failure.
+// attempts is how often retry tries a throttled call.
 const attempts = 3
 
 // guard fails the check at once when op has timed out too often.

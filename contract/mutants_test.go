@@ -308,8 +308,8 @@ func TestThrottlingIsRetried(t *testing.T) {
 	defer srv.Close()
 	tgt, err := target.New(target.Config{Endpoint: srv.URL})
 	require.NoError(t, err)
-	rep := contract.Execute(t.Context(), tgt, contract.Options{Run: regexp.MustCompile(`^(input/AcceptHandshake/(upper-case|unknown-id)|accept/success/response|transition/INVITE/ACCEPTED/AcceptHandshake/recipient)$`)})
-	require.Len(t, rep.Results, 4)
+	rep := contract.Execute(t.Context(), tgt, contract.Options{Run: regexp.MustCompile(`^(input/AcceptHandshake/(upper-case|unknown-id)|accept/success/(response|sdk)|transition/INVITE/ACCEPTED/AcceptHandshake/recipient|sdk/AcceptHandshake/not-found|protocol/missing-authentication)$`)})
+	require.Len(t, rep.Results, 7)
 	for _, r := range rep.Results {
 		assert.Equal(t, contract.Pass, r.Status, "%s: %s", r.ID, r.Observed)
 	}

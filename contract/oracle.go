@@ -23,7 +23,7 @@ const (
 )
 
 // alwaysCommon are categories any call may meet without breaking the
-// contract (throttling, internal failure); calls retry them (see send).
+// contract (throttling, internal failure); see retry and judgeError.
 var alwaysCommon = []string{catThrottle, catInternal}
 
 // expectation is an acceptable error answer: one of Codes (each with its
@@ -82,8 +82,11 @@ func (t *T) judgeError(r *target.Response, e expectation) {
 		}
 	}
 	t.unsupportedIf(r)
-	if transient(r) {
-		t.Failf(r, want, "%s, still after %d attempts (throttling or internal failure: the check could not reach a verdict)", r.Summary(), attempts)
+	switch {
+	case throttled(r):
+		t.Failf(r, want, "%s: throttled on all %d attempts, so the check could not reach a verdict", r.Summary(), t.tries[r])
+	case internal(r):
+		t.Failf(r, want, "%s: an internal failure, so the check could not reach a verdict", r.Summary())
 	}
 	t.Failf(r, want, "%s", r.Summary())
 }
@@ -115,16 +118,20 @@ func joinInts(ns []int) string {
 	return strings.Join(parts, " or ")
 }
 
-func transient(r *target.Response) bool {
-	if r.Kind != target.KindError {
-		return false
-	}
-	for _, cat := range alwaysCommon {
-		if slices.Contains(contract.CommonErrorsFor(cat), r.Code) {
-			return true
-		}
-	}
-	return r.Code == "TooManyRequestsException" || r.Code == "ServiceException"
+// transient reports whether r is throttling or an internal failure: answers
+// any call may meet without breaking the contract.
+func transient(r *target.Response) bool { return throttled(r) || internal(r) }
+
+// throttled reports whether r refused the call for its rate.
+func throttled(r *target.Response) bool {
+	return r.Kind == target.KindError &&
+		(r.Code == "TooManyRequestsException" || slices.Contains(contract.CommonErrorsFor(catThrottle), r.Code))
+}
+
+// internal reports whether r is a failure inside the service.
+func internal(r *target.Response) bool {
+	return r.Kind == target.KindError &&
+		(r.Code == "ServiceException" || slices.Contains(contract.CommonErrorsFor(catInternal), r.Code))
 }
 
 // reasonsOf returns the conforming values of the reason enum of exception

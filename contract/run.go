@@ -245,7 +245,7 @@ func (rs *runState) cleanupFailures() []string {
 // execute runs one check to its verdict, then its cleanups.
 func (rs *runState) execute(ctx context.Context, c Check) (res Result) {
 	start := time.Now()
-	t := &T{ctx: ctx, tgt: rs.tgt, run: rs, check: c,
+	t := &T{ctx: ctx, tgt: rs.tgt, run: rs, check: c, tries: map[*target.Response]int{},
 		result: Result{ID: c.ID, Group: c.Group, Operation: c.Operation, Status: Pass, Rerun: rerun(rs.opts, c.ID)}}
 	defer func() {
 		t.runCleanups()

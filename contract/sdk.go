@@ -72,8 +72,7 @@ func (t *T) sdkCall(p target.Principal, op, id string) *target.Response {
 			return err
 		},
 	}
-	t.guard(op)
-	return t.counted(t.note(t.tgt.SDK(t.ctx, p, op, calls[op]), nil))
+	return t.retry(op, nil, func() *target.Response { return t.tgt.SDK(t.ctx, p, op, calls[op]) })
 }
 
 // judgeSDK judges r on the wire, then checks that the SDK decoded it into
