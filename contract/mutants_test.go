@@ -315,3 +315,33 @@ func TestThrottlingIsRetried(t *testing.T) {
 	}
 	assert.Greater(t, n.Load(), int64(4), "the target did throttle")
 }
+
+// recordingTB is a testing.TB that records what Run reports.
+type recordingTB struct {
+	testing.TB
+	errors, skips []string
+}
+
+func (r *recordingTB) Helper()      {}
+func (r *recordingTB) Name() string { return "TestMyEmulator" }
+func (r *recordingTB) Errorf(f string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(f, args...))
+}
+func (r *recordingTB) Skipf(f string, args ...any) {
+	r.skips = append(r.skips, fmt.Sprintf(f, args...))
+}
+func (r *recordingTB) Fatalf(f string, args ...any) { r.Errorf(f, args...) }
+
+// TestRunReportsWithRerunHints: Run, given a non-*testing.T, reports each
+// failing check with a hint that reruns just it.
+func TestRunReportsWithRerunHints(t *testing.T) {
+	srv := httptest.NewServer(mutants[0].handler())
+	defer srv.Close()
+	tgt, err := target.New(target.Config{Endpoint: srv.URL})
+	require.NoError(t, err)
+	t.Setenv("ORGCONFORM_RUN", `^transition/INVITE/(ACCEPTED|OPEN)/AcceptHandshake/recipient$`)
+	rec := &recordingTB{TB: t}
+	contract.Run(rec, tgt)
+	require.Len(t, rec.errors, 1, "only the selected, broken row fails")
+	assert.Contains(t, rec.errors[0], `rerun: ORGCONFORM_RUN='^transition/INVITE/ACCEPTED/AcceptHandshake/recipient$' go test -run '^TestMyEmulator$' .`)
+}

@@ -23,9 +23,10 @@ type Options struct {
 	Progress io.Writer
 	// Rerun is the command line prefix shown in each result's rerun hint,
 	// e.g. "go run ./cmd/runner --endpoint http://127.0.0.1:4566", to which
-	// "--run '^id$'" is added; if it contains %s, the quoted pattern goes
-	// there instead.
+	// "--run '^id$'" is added.
 	Rerun string
+	// rerunf, when set, builds the whole hint from the quoted pattern.
+	rerunf func(pattern string) string
 	// CleanupTimeout bounds the cleanup of one check (default 30s).
 	CleanupTimeout time.Duration
 }
@@ -106,7 +107,14 @@ func Run(tb testing.TB, tgt *target.Target) {
 			tb.Fatalf("ORGCONFORM_RUN: %v", err)
 		}
 	}
-	rs := newRunState(tgt, Options{Rerun: "ORGCONFORM_RUN=%s go test ./contract/"})
+	test, _, _ := strings.Cut(tb.Name(), "/")
+	env := ""
+	if e := os.Getenv("ORGCONFORM_ENDPOINT"); e != "" {
+		env = "ORGCONFORM_ENDPOINT=" + shellQuote(e) + " "
+	}
+	rs := newRunState(tgt, Options{rerunf: func(pattern string) string {
+		return fmt.Sprintf("%sORGCONFORM_RUN=%s go test -run %s .", env, pattern, shellQuote("^"+test+"$"))
+	}})
 	ctx := context.Background()
 	for _, c := range selected(re) {
 		report := func(tb testing.TB) {
@@ -114,7 +122,7 @@ func Run(tb testing.TB, tgt *target.Target) {
 			res := rs.execute(ctx, c)
 			switch res.Status {
 			case Fail, Unsupported:
-				tb.Errorf("%s %s\nexpected: %s\nobserved: %s\n%s", res.ID, res.Status, res.Expected, res.Observed, res.Exchange)
+				tb.Errorf("%s %s\nexpected: %s\nobserved: %s\nrerun: %s\n%s", res.ID, res.Status, res.Expected, res.Observed, res.Rerun, res.Exchange)
 			case Skip:
 				tb.Skipf("%s: %s", res.ID, res.Observed)
 			}
@@ -150,9 +158,9 @@ func rerun(opts Options, id string) string {
 	if prefix == "" {
 		prefix = "go run ./cmd/runner"
 	}
-	pattern := "'^" + regexp.QuoteMeta(id) + "$'"
-	if strings.Contains(prefix, "%s") {
-		return fmt.Sprintf(prefix, pattern)
+	pattern := shellQuote("^" + regexp.QuoteMeta(id) + "$")
+	if opts.rerunf != nil {
+		return opts.rerunf(pattern)
 	}
 	return prefix + " --run " + pattern
 }
@@ -177,6 +185,21 @@ type runState struct {
 	timedOut    map[string]int    // op → timeouts so far
 	seen        []observed
 	cleanupErrs []string
+
+	clockOnce sync.Once
+	clockWhy  string // why the target has no clock control; "" when it has
+}
+
+// clockless probes the target's clock control once per run and returns
+// why it is unusable, or "".
+func (rs *runState) clockless(ctx context.Context) string {
+	rs.clockOnce.Do(func() {
+		_, ok, err := rs.tgt.Clock(ctx)
+		if err != nil || !ok {
+			rs.clockWhy = orNone(err)
+		}
+	})
+	return rs.clockWhy
 }
 
 type observed struct {
@@ -319,4 +342,9 @@ func oneLine(s string) string {
 		s = s[:300] + "…"
 	}
 	return s
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -47,9 +47,13 @@ func WriteConsole(w io.Writer, rep *contract.Report, opts Options) {
 }
 
 // visible replaces control characters other than newline and tab (a
-// target's ESC sequences, NULs) so the report cannot drive the terminal.
+// target's ESC sequences, NULs) so the report cannot drive the terminal,
+// and drops carriage returns.
 func visible(s string) string {
 	return strings.Map(func(c rune) rune {
+		if c == '\r' {
+			return -1 // CRLF line ends print as plain line ends
+		}
 		if c != '\n' && c != '\t' && unicode.IsControl(c) {
 			return '\uFFFD'
 		}
