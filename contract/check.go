@@ -65,12 +65,6 @@ type T struct {
 // stop unwinds a check after its verdict is set.
 type stop struct{}
 
-// Context returns the check's context (canceled when the run is interrupted).
-func (t *T) Context() context.Context { return t.ctx }
-
-// Target returns the target under test.
-func (t *T) Target() *target.Target { return t.tgt }
-
 // Failf ends the check as failed. r, if not nil, is the exchange shown as
 // evidence.
 func (t *T) Failf(r *target.Response, expected, observedFormat string, args ...any) {
