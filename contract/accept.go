@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
 	"github.com/orgconform/orgconform/schemas"
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // acceptChecks are the AcceptHandshake success scenarios: the response, the
@@ -38,9 +38,9 @@ func acceptChecks() []Check {
 // accepted is an invitation that the recipient has just accepted.
 type accepted struct {
 	org       *org
-	recipient target.Principal
+	recipient endpoint.Principal
 	invite    handshake
-	resp      *target.Response
+	resp      *endpoint.Response
 }
 
 // acceptInvite invites a fresh account to a fresh organization and has it
@@ -117,7 +117,7 @@ func (t *T) acceptSDK() {
 	rec := t.tgt.Mint(roleRecipient)
 	inv := t.invite(o, rec)
 	var out *organizations.AcceptHandshakeOutput
-	r := t.retry("AcceptHandshake", nil, func() *target.Response {
+	r := t.retry("AcceptHandshake", nil, func() *endpoint.Response {
 		return t.tgt.SDK(t.ctx, rec, "AcceptHandshake", func(ctx context.Context, c *organizations.Client) error {
 			var err error
 			out, err = c.AcceptHandshake(ctx, &organizations.AcceptHandshakeInput{HandshakeId: &inv.Id})
@@ -184,7 +184,7 @@ func (t *T) acceptListsAccount() {
 
 func (t *T) acceptDescribes() {
 	a := t.acceptInvite()
-	for _, p := range []target.Principal{a.recipient, a.org.mgmt} {
+	for _, p := range []endpoint.Principal{a.recipient, a.org.mgmt} {
 		if h := t.describe(p, a.invite.Id); h.State != "ACCEPTED" {
 			t.Failf(t.last, "DescribeHandshake shows ACCEPTED to recipient and sender", "account %s sees %s", p.AccountID, h.State)
 		}
@@ -202,7 +202,7 @@ func (t *T) acceptListsForOrganization() {
 }
 
 // expectListed pages through op as p and fails unless id is listed ACCEPTED.
-func (t *T) expectListed(p target.Principal, op, id string) {
+func (t *T) expectListed(p endpoint.Principal, op, id string) {
 	in := map[string]any{}
 	for page := 0; page < 50; page++ {
 		r := t.setup(t.call(p, op, in), op)
@@ -233,7 +233,7 @@ func (t *T) acceptConcurrently() {
 	t.leaveLater(o, rec)
 	t.guard("AcceptHandshake")
 	var wg sync.WaitGroup
-	rs := make([]*target.Response, 2)
+	rs := make([]*endpoint.Response, 2)
 	for i := range rs {
 		wg.Go(func() { rs[i] = t.tgt.Raw(t.ctx, rec, "AcceptHandshake", []byte(`{"HandshakeId":"`+h.Id+`"}`)) })
 	}

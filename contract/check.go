@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // Status is the verdict of one check.
@@ -53,13 +53,13 @@ type Result struct {
 // Unsupported; reaching its end passes.
 type T struct {
 	ctx    context.Context
-	tgt    *target.Target
+	tgt    *endpoint.Target
 	run    *runState
 	check  Check
 	result Result
-	last   *target.Response
+	last   *endpoint.Response
 	clean  []cleanup
-	tries  map[*target.Response]int // attempts behind a response (retry)
+	tries  map[*endpoint.Response]int // attempts behind a response (retry)
 }
 
 // stop unwinds a check after its verdict is set.
@@ -67,7 +67,7 @@ type stop struct{}
 
 // Failf ends the check as failed. r, if not nil, is the exchange shown as
 // evidence.
-func (t *T) Failf(r *target.Response, expected, observedFormat string, args ...any) {
+func (t *T) Failf(r *endpoint.Response, expected, observedFormat string, args ...any) {
 	t.verdict(Fail, r, expected, fmt.Sprintf(observedFormat, args...))
 }
 
@@ -78,13 +78,13 @@ func (t *T) Skipf(format string, args ...any) {
 
 // Unsupportedf ends the check as unsupported: the target evidently does not
 // implement something it needs.
-func (t *T) Unsupportedf(r *target.Response, format string, args ...any) {
+func (t *T) Unsupportedf(r *endpoint.Response, format string, args ...any) {
 	t.verdict(Unsupported, r, "", fmt.Sprintf(format, args...))
 }
 
 // verdict sets the result; every text in it passes through the target's
 // redaction, since a target may echo credentials in what it sends.
-func (t *T) verdict(s Status, r *target.Response, expected, observed string) {
+func (t *T) verdict(s Status, r *endpoint.Response, expected, observed string) {
 	t.result.Status, t.result.Expected, t.result.Observed = s, t.tgt.Redact(expected), t.tgt.Redact(observed)
 	if r == nil {
 		r = t.last
@@ -97,7 +97,7 @@ func (t *T) verdict(s Status, r *target.Response, expected, observed string) {
 
 // note records r as the latest evidence and keeps it for the run-wide
 // checks; common lists the common-error categories the call accepts.
-func (t *T) note(r *target.Response, common []string) *target.Response {
+func (t *T) note(r *endpoint.Response, common []string) *endpoint.Response {
 	t.last = r
 	t.run.observe(observed{check: t.check.ID, resp: r, common: common})
 	return r
@@ -106,7 +106,7 @@ func (t *T) note(r *target.Response, common []string) *target.Response {
 // setup checks that a fixture step succeeded: an unsupported operation makes
 // the check unsupported, any other failure fails it (the target broke a part
 // of the contract the scenario builds on).
-func (t *T) setup(r *target.Response, what string) *target.Response {
+func (t *T) setup(r *endpoint.Response, what string) *endpoint.Response {
 	if r.OK() {
 		return r
 	}
@@ -117,12 +117,12 @@ func (t *T) setup(r *target.Response, what string) *target.Response {
 
 // unsupportedIf ends the check as unsupported when r shows that the target
 // does not implement r.Op, and remembers that for later checks.
-func (t *T) unsupportedIf(r *target.Response) {
+func (t *T) unsupportedIf(r *endpoint.Response) {
 	if ok, evidence := r.Unsupported(); ok {
 		t.run.markUnsupported(r.Op, evidence)
 		t.Unsupportedf(r, "%s is not implemented by the target: %s", r.Op, evidence)
 	}
-	if r.Kind == target.KindTimeout || r.Kind == target.KindRefused || r.Kind == target.KindTransport {
+	if r.Kind == endpoint.KindTimeout || r.Kind == endpoint.KindRefused || r.Kind == endpoint.KindTransport {
 		t.Failf(r, "a response", "%s: %s", r.Op, r.Summary())
 	}
 }

@@ -9,19 +9,19 @@ import (
 
 	"github.com/orgconform/orgconform/contract"
 	"github.com/orgconform/orgconform/reftarget"
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // TestConformance runs every check against ORGCONFORM_ENDPOINT when set,
 // otherwise against the embedded reference target.
 func TestConformance(t *testing.T) {
-	endpoint := os.Getenv("ORGCONFORM_ENDPOINT")
-	if endpoint == "" {
+	url := os.Getenv("ORGCONFORM_ENDPOINT")
+	if url == "" {
 		srv := httptest.NewServer(reftarget.New(reftarget.Options{}))
 		t.Cleanup(srv.Close)
-		endpoint = srv.URL
+		url = srv.URL
 	}
-	tgt, err := target.New(target.Config{Endpoint: endpoint})
+	tgt, err := endpoint.New(endpoint.Config{Endpoint: url})
 	require.NoError(t, err)
 	contract.Run(t, tgt)
 }

@@ -3,7 +3,7 @@
 //
 // A Check is one named scenario with a stable id (for example
 // "accept/success/response" or "transition/INVITE/OPEN/AcceptHandshake/sender").
-// Checks reach a target only through package target, as an endpoint, and
+// Checks reach a target only through package endpoint, and
 // judge what they see against the contract data in packages specs, schemas
 // and golden. Every check ends in one Status: pass, fail, skip or
 // unsupported (the target evidently does not implement an operation the

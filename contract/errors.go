@@ -6,7 +6,7 @@ import (
 	"slices"
 
 	"github.com/orgconform/orgconform/schemas"
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // errorChecks judge every error response the run has seen, per operation:
@@ -29,7 +29,7 @@ func errorChecks() []Check {
 func (t *T) errorsSeen(op string) []observed {
 	var out []observed
 	for _, o := range t.run.observations() {
-		if o.resp.Op == op && o.resp.Kind == target.KindError {
+		if o.resp.Op == op && o.resp.Kind == endpoint.KindError {
 			out = append(out, o)
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // Principal roles minted by the scenarios. With a target file (live AWS),
@@ -30,7 +30,7 @@ func Roles() []string {
 // call sends op with in as its JSON body through the raw signed path, as p.
 // common lists the common-error categories the call accepts besides the
 // operation's documented exceptions.
-func (t *T) call(p target.Principal, op string, in any, common ...string) *target.Response {
+func (t *T) call(p endpoint.Principal, op string, in any, common ...string) *endpoint.Response {
 	body := []byte("{}")
 	if in != nil {
 		b, err := json.Marshal(in)
@@ -43,8 +43,8 @@ func (t *T) call(p target.Principal, op string, in any, common ...string) *targe
 }
 
 // send sends body verbatim as op's input, as p.
-func (t *T) send(p target.Principal, op string, body []byte, common ...string) *target.Response {
-	return t.retry(op, common, func() *target.Response { return t.tgt.Raw(t.ctx, p, op, body) })
+func (t *T) send(p endpoint.Principal, op string, body []byte, common ...string) *endpoint.Response {
+	return t.retry(op, common, func() *endpoint.Response { return t.tgt.Raw(t.ctx, p, op, body) })
 }
 
 // retry makes one call of op. An operation that has timed out maxTimeouts
@@ -54,8 +54,8 @@ func (t *T) send(p target.Principal, op string, body []byte, common ...string) *
 // times in all with a short backoff; other answers, internal failures
 // included, are final, since a call that failed inside the service may
 // still have taken effect.
-func (t *T) retry(op string, common []string, call func() *target.Response) *target.Response {
-	var r *target.Response
+func (t *T) retry(op string, common []string, call func() *endpoint.Response) *endpoint.Response {
+	var r *endpoint.Response
 	for i := range attempts {
 		if i > 0 {
 			select {
@@ -85,8 +85,8 @@ func (t *T) guard(op string) {
 }
 
 // counted counts r against its operation's timeout budget.
-func (t *T) counted(r *target.Response) *target.Response {
-	if r.Kind == target.KindTimeout && t.ctx.Err() == nil {
+func (t *T) counted(r *endpoint.Response) *endpoint.Response {
+	if r.Kind == endpoint.KindTimeout && t.ctx.Err() == nil {
 		t.run.timeouts(r.Op, true)
 	}
 	return r
@@ -99,8 +99,8 @@ const maxTimeouts = 2
 // org is an organization a scenario created.
 type org struct {
 	id      string
-	mgmt    target.Principal
-	created *target.Response // the CreateOrganization response
+	mgmt    endpoint.Principal
+	created *endpoint.Response // the CreateOrganization response
 }
 
 // newOrg creates an organization with featureSet, managed by a fresh
@@ -123,7 +123,7 @@ func (t *T) newOrg(featureSet string) *org {
 
 // invite invites recipient's account to o and cancels the invitation after
 // the check if it is still open.
-func (t *T) invite(o *org, recipient target.Principal) handshake {
+func (t *T) invite(o *org, recipient endpoint.Principal) handshake {
 	return t.inviteTarget(o, map[string]string{"Type": "ACCOUNT", "Id": recipient.AccountID})
 }
 
@@ -141,7 +141,7 @@ func (t *T) inviteTarget(o *org, party map[string]string) handshake {
 
 // cancelLater cancels handshake id as sender after the check, unless it
 // has reached a final state by then.
-func (t *T) cancelLater(sender target.Principal, id string) {
+func (t *T) cancelLater(sender endpoint.Principal, id string) {
 	t.Cleanup("cancel handshake "+id, func(ctx context.Context) error {
 		return t.undo(ctx, sender, "CancelHandshake", map[string]string{"HandshakeId": id},
 			"HandshakeAlreadyInStateException", "InvalidHandshakeTransitionException", "HandshakeNotFoundException")
@@ -150,7 +150,7 @@ func (t *T) cancelLater(sender target.Principal, id string) {
 
 // join makes p a member of o: invitation, acceptance, and removal after the
 // check.
-func (t *T) join(o *org, p target.Principal) handshake {
+func (t *T) join(o *org, p endpoint.Principal) handshake {
 	h := t.invite(o, p)
 	t.act(p, "AcceptHandshake", h.Id)
 	t.leaveLater(o, p)
@@ -158,7 +158,7 @@ func (t *T) join(o *org, p target.Principal) handshake {
 }
 
 // leaveLater removes p from o after the check.
-func (t *T) leaveLater(o *org, p target.Principal) {
+func (t *T) leaveLater(o *org, p endpoint.Principal) {
 	t.Cleanup(fmt.Sprintf("remove account %s from %s", p.AccountID, o.id), func(ctx context.Context) error {
 		return t.undo(ctx, o.mgmt, "RemoveAccountFromOrganization", map[string]string{"AccountId": p.AccountID},
 			"AccountNotFoundException", "AWSOrganizationsNotInUseException")
@@ -166,19 +166,19 @@ func (t *T) leaveLater(o *org, p target.Principal) {
 }
 
 // act performs a handshake operation that the scenario needs to succeed.
-func (t *T) act(p target.Principal, op, id string) handshake {
+func (t *T) act(p endpoint.Principal, op, id string) handshake {
 	r := t.setup(t.call(p, op, map[string]string{"HandshakeId": id}), op+" "+id)
 	return t.handshakeOf(r)
 }
 
 // describe returns handshake id as p sees it.
-func (t *T) describe(p target.Principal, id string) handshake {
+func (t *T) describe(p endpoint.Principal, id string) handshake {
 	return t.act(p, "DescribeHandshake", id)
 }
 
 // undo is a cleanup call: success, or one of the tolerated error codes, is
 // fine; anything else is reported as a cleanup failure.
-func (t *T) undo(ctx context.Context, p target.Principal, op string, in any, tolerated ...string) error {
+func (t *T) undo(ctx context.Context, p endpoint.Principal, op string, in any, tolerated ...string) error {
 	body := []byte("{}")
 	if in != nil {
 		body, _ = json.Marshal(in)
@@ -187,10 +187,10 @@ func (t *T) undo(ctx context.Context, p target.Principal, op string, in any, tol
 		return fmt.Errorf("%s not attempted: it timed out %d times earlier in this run", op, n)
 	}
 	r := t.tgt.Raw(ctx, p, op, body)
-	if r.Kind == target.KindTimeout {
+	if r.Kind == endpoint.KindTimeout {
 		t.run.timeouts(op, true)
 	}
-	if r.OK() || (r.Kind == target.KindError && slices.Contains(tolerated, r.Code)) {
+	if r.OK() || (r.Kind == endpoint.KindError && slices.Contains(tolerated, r.Code)) {
 		return nil
 	}
 	return fmt.Errorf("%s as %s: %s", op, p.AccountID, r.Summary())
@@ -198,7 +198,7 @@ func (t *T) undo(ctx context.Context, p target.Principal, op string, in any, tol
 
 // accountEmail finds the email address the target gives p's account: p
 // joins a throwaway organization, whose ListAccounts shows it, then leaves.
-func (t *T) accountEmail(p target.Principal) string {
+func (t *T) accountEmail(p endpoint.Principal) string {
 	o := t.newOrg("ALL")
 	t.join(o, p)
 	r := t.setup(t.call(o.mgmt, "ListAccounts", nil), "ListAccounts")

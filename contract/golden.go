@@ -7,7 +7,7 @@ import (
 	"sort"
 
 	"github.com/orgconform/orgconform/golden"
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // goldenChecks compare live bodies with the documented ones in golden/,
@@ -59,9 +59,9 @@ func (t *T) goldenSample() {
 // members and bare __type (message text and reason values masked).
 func (t *T) goldenError(op, name string) {
 	want := t.goldenFile(op + "/errors/" + name + ".http")
-	var seen *target.Response
+	var seen *endpoint.Response
 	for _, o := range t.run.observations() {
-		if o.resp.Op == op && o.resp.Kind == target.KindError && o.resp.Code == name {
+		if o.resp.Op == op && o.resp.Kind == endpoint.KindError && o.resp.Code == name {
 			seen = o.resp
 			break
 		}

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // handshake is a Handshake as it travels on the wire.
@@ -51,7 +51,7 @@ func (h handshake) resource(typ string) (resource, bool) {
 }
 
 // decodeJSON decodes r's body into v or fails the check.
-func (t *T) decodeJSON(r *target.Response, v any) {
+func (t *T) decodeJSON(r *endpoint.Response, v any) {
 	dec := json.NewDecoder(bytes.NewReader(r.Body))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
@@ -60,7 +60,7 @@ func (t *T) decodeJSON(r *target.Response, v any) {
 }
 
 // handshakeOf decodes the {"Handshake": {...}} body of r or fails the check.
-func (t *T) handshakeOf(r *target.Response) handshake {
+func (t *T) handshakeOf(r *endpoint.Response) handshake {
 	var out struct {
 		Handshake *handshake `json:"Handshake"`
 	}
@@ -72,7 +72,7 @@ func (t *T) handshakeOf(r *target.Response) handshake {
 }
 
 // handshakeListOf decodes a ListHandshakes* body.
-func (t *T) handshakeListOf(r *target.Response) ([]handshake, string) {
+func (t *T) handshakeListOf(r *endpoint.Response) ([]handshake, string) {
 	var out struct {
 		Handshakes []handshake `json:"Handshakes"`
 		NextToken  *string     `json:"NextToken"`

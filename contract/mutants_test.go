@@ -18,7 +18,7 @@ import (
 
 	"github.com/orgconform/orgconform/contract"
 	"github.com/orgconform/orgconform/reftarget"
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // reply is a response of the reference target, open to mutation.
@@ -241,7 +241,7 @@ func TestMutantsAreCaught(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			srv := httptest.NewServer(m.handler())
 			defer srv.Close()
-			tgt, err := target.New(target.Config{Endpoint: srv.URL})
+			tgt, err := endpoint.New(endpoint.Config{Endpoint: srv.URL})
 			require.NoError(t, err)
 			rep := contract.Execute(t.Context(), tgt, contract.Options{Run: regexp.MustCompile(m.run)})
 			got := map[string]contract.Status{}
@@ -274,7 +274,7 @@ func TestHangingOperationCostsFewTimeouts(t *testing.T) {
 		ref.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	tgt, err := target.New(target.Config{Endpoint: srv.URL, Timeout: 200 * time.Millisecond})
+	tgt, err := endpoint.New(endpoint.Config{Endpoint: srv.URL, Timeout: 200 * time.Millisecond})
 	require.NoError(t, err)
 	start := time.Now()
 	rep := contract.Execute(t.Context(), tgt, contract.Options{Run: regexp.MustCompile(`^(input/AcceptHandshake/|accept/success/)`)})
@@ -306,7 +306,7 @@ func TestThrottlingIsRetried(t *testing.T) {
 		ref.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	tgt, err := target.New(target.Config{Endpoint: srv.URL})
+	tgt, err := endpoint.New(endpoint.Config{Endpoint: srv.URL})
 	require.NoError(t, err)
 	rep := contract.Execute(t.Context(), tgt, contract.Options{Run: regexp.MustCompile(`^(input/AcceptHandshake/(upper-case|unknown-id)|accept/success/(response|sdk)|transition/INVITE/ACCEPTED/AcceptHandshake/recipient|sdk/AcceptHandshake/not-found|protocol/missing-authentication)$`)})
 	require.Len(t, rep.Results, 7)
@@ -337,7 +337,7 @@ func (r *recordingTB) Fatalf(f string, args ...any) { r.Errorf(f, args...) }
 func TestRunReportsWithRerunHints(t *testing.T) {
 	srv := httptest.NewServer(mutants[0].handler())
 	defer srv.Close()
-	tgt, err := target.New(target.Config{Endpoint: srv.URL})
+	tgt, err := endpoint.New(endpoint.Config{Endpoint: srv.URL})
 	require.NoError(t, err)
 	t.Setenv("ORGCONFORM_RUN", `^transition/INVITE/(ACCEPTED|OPEN)/AcceptHandshake/recipient$`)
 	rec := &recordingTB{TB: t}

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/orgconform/orgconform/specs"
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // contract is the spec every check judges against.
@@ -59,9 +59,9 @@ func (e expectation) String() string {
 // allowed Reason.
 // An answer e accepts is judged before asking whether the target supports
 // the operation, so that a check expecting UnknownOperationException can pass.
-func (t *T) judgeError(r *target.Response, e expectation) {
+func (t *T) judgeError(r *endpoint.Response, e expectation) {
 	want := e.String()
-	if r.Kind != target.KindError {
+	if r.Kind != endpoint.KindError {
 		t.unsupportedIf(r)
 		if r.OK() {
 			t.Failf(r, want, "success (HTTP %d)", r.Status)
@@ -93,7 +93,7 @@ func (t *T) judgeError(r *target.Response, e expectation) {
 
 // judgeStatus fails the check when r's HTTP status is not one the spec
 // gives r.Code (the reference page's, or the newer model's).
-func (t *T) judgeStatus(r *target.Response) {
+func (t *T) judgeStatus(r *endpoint.Response) {
 	if want, ok := statusesOf(r.Code); ok && !slices.Contains(want, r.Status) {
 		t.Failf(r, fmt.Sprintf("%s with HTTP %s", r.Code, joinInts(want)), "%s with HTTP %d", r.Code, r.Status)
 	}
@@ -120,17 +120,17 @@ func joinInts(ns []int) string {
 
 // transient reports whether r is throttling or an internal failure: answers
 // any call may meet without breaking the contract.
-func transient(r *target.Response) bool { return throttled(r) || internal(r) }
+func transient(r *endpoint.Response) bool { return throttled(r) || internal(r) }
 
 // throttled reports whether r refused the call for its rate.
-func throttled(r *target.Response) bool {
-	return r.Kind == target.KindError &&
+func throttled(r *endpoint.Response) bool {
+	return r.Kind == endpoint.KindError &&
 		(r.Code == "TooManyRequestsException" || slices.Contains(contract.CommonErrorsFor(catThrottle), r.Code))
 }
 
 // internal reports whether r is a failure inside the service.
-func internal(r *target.Response) bool {
-	return r.Kind == target.KindError &&
+func internal(r *endpoint.Response) bool {
+	return r.Kind == endpoint.KindError &&
 		(r.Code == "ServiceException" || slices.Contains(contract.CommonErrorsFor(catInternal), r.Code))
 }
 

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // successContentTypes are the Content-Types a success response may carry:
@@ -32,30 +32,30 @@ func protocolChecks() []Check {
 }
 
 // okResponse returns a successful CreateOrganization response.
-func (t *T) okResponse() *target.Response {
+func (t *T) okResponse() *endpoint.Response {
 	return t.newOrg("ALL").created
 }
 
 // errResponse returns a modeled error response: AcceptHandshake of an
 // unknown, well-formed id.
-func (t *T) errResponse() *target.Response {
+func (t *T) errResponse() *endpoint.Response {
 	o := t.newOrg("ALL")
 	r := t.call(o.mgmt, "AcceptHandshake", map[string]string{"HandshakeId": "h-" + randomAlnum(16)})
 	t.unsupportedIf(r)
-	if r.Kind != target.KindError {
+	if r.Kind != endpoint.KindError {
 		t.Failf(r, "HandshakeNotFoundException", "%s", r.Summary())
 	}
 	return r
 }
 
-func (t *T) contentType(r *target.Response) {
+func (t *T) contentType(r *endpoint.Response) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || !slices.Contains(successContentTypes, mt) {
 		t.Failf(r, "Content-Type application/x-amz-json-1.1 (or application/json, as the reference sample shows)", "Content-Type %q", r.Header.Get("Content-Type"))
 	}
 }
 
-func (t *T) requestID(r *target.Response) {
+func (t *T) requestID(r *endpoint.Response) {
 	if r.Header.Get("X-Amzn-Requestid") == "" {
 		t.Failf(r, "an x-amzn-RequestId header", "none")
 	}
@@ -64,10 +64,10 @@ func (t *T) requestID(r *target.Response) {
 // unknownOperation sends a well-signed request naming no operation.
 func (t *T) unknownOperation() {
 	p := t.tgt.Mint(roleOutsider)
-	r := t.retry("NoSuchOperation", []string{catUnknownOp}, func() *target.Response {
+	r := t.retry("NoSuchOperation", []string{catUnknownOp}, func() *endpoint.Response {
 		return t.tgt.RawRequest(t.ctx, &p, contract.Service.TargetPrefix+".NoSuchOperation", nil, []byte("{}"))
 	})
-	if r.Kind == target.KindNonJSON && r.Status >= 400 && r.Status < 500 {
+	if r.Kind == endpoint.KindNonJSON && r.Status >= 400 && r.Status < 500 {
 		t.Failf(r, expectation{Common: []string{catUnknownOp}}.String(), "HTTP %d without an error code: %s", r.Status, r.Summary())
 	}
 	t.judgeError(r, expectation{Common: []string{catUnknownOp}})
@@ -76,7 +76,7 @@ func (t *T) unknownOperation() {
 // missingAuth sends AcceptHandshake with no Authorization header.
 func (t *T) missingAuth() {
 	body := []byte(`{"HandshakeId":"h-` + randomAlnum(12) + `"}`)
-	r := t.retry("AcceptHandshake", []string{catAuth}, func() *target.Response {
+	r := t.retry("AcceptHandshake", []string{catAuth}, func() *endpoint.Response {
 		return t.tgt.RawRequest(t.ctx, nil, contract.Service.TargetPrefix+".AcceptHandshake", http.Header{}, body)
 	})
 	t.judgeError(r, expectation{Common: []string{catAuth}, Why: "the request carries no credentials"})

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // Options tune Execute.
@@ -68,7 +68,7 @@ func (r *Report) Summary() Summary {
 
 // Execute runs the selected checks against tgt, in order, and reports.
 // Canceling ctx stops the run after the current check; cleanup still runs.
-func Execute(ctx context.Context, tgt *target.Target, opts Options) *Report {
+func Execute(ctx context.Context, tgt *endpoint.Target, opts Options) *Report {
 	start := time.Now()
 	rs := newRunState(tgt, opts)
 	rep := &Report{Target: tgt.Endpoint(), Seed: tgt.Seed()}
@@ -98,7 +98,7 @@ func Execute(ctx context.Context, tgt *target.Target, opts Options) *Report {
 //
 // The environment variable ORGCONFORM_RUN, when set, is a regular
 // expression selecting checks by id, as the runner's --run.
-func Run(tb testing.TB, tgt *target.Target) {
+func Run(tb testing.TB, tgt *endpoint.Target) {
 	tb.Helper()
 	var re *regexp.Regexp
 	if pattern := os.Getenv("ORGCONFORM_RUN"); pattern != "" {
@@ -177,7 +177,7 @@ func progressLine(w io.Writer, group string, results []Result, d time.Duration) 
 // runState is what checks of one run share: operations found unsupported,
 // the target's capabilities, every response seen, and cleanup failures.
 type runState struct {
-	tgt  *target.Target
+	tgt  *endpoint.Target
 	opts Options
 
 	mu          sync.Mutex
@@ -204,11 +204,11 @@ func (rs *runState) clockless(ctx context.Context) string {
 
 type observed struct {
 	check  string
-	resp   *target.Response
+	resp   *endpoint.Response
 	common []string // common-error categories the call accepts
 }
 
-func newRunState(tgt *target.Target, opts Options) *runState {
+func newRunState(tgt *endpoint.Target, opts Options) *runState {
 	if opts.CleanupTimeout == 0 {
 		opts.CleanupTimeout = 30 * time.Second
 	}
@@ -268,7 +268,7 @@ func (rs *runState) cleanupFailures() []string {
 // execute runs one check to its verdict, then its cleanups.
 func (rs *runState) execute(ctx context.Context, c Check) (res Result) {
 	start := time.Now()
-	t := &T{ctx: ctx, tgt: rs.tgt, run: rs, check: c, tries: map[*target.Response]int{},
+	t := &T{ctx: ctx, tgt: rs.tgt, run: rs, check: c, tries: map[*endpoint.Response]int{},
 		result: Result{ID: c.ID, Group: c.Group, Operation: c.Operation, Status: Pass, Rerun: rerun(rs.opts, c.ID)}}
 	defer func() {
 		t.runCleanups()

@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // sdkChecks send refused requests through the aws-sdk-go-v2 client: the
@@ -61,7 +61,7 @@ func typed[E error](reason func(E) string) func(error) (string, bool) {
 }
 
 // sdkCall runs one handshake operation through the SDK as p.
-func (t *T) sdkCall(p target.Principal, op, id string) *target.Response {
+func (t *T) sdkCall(p endpoint.Principal, op, id string) *endpoint.Response {
 	calls := map[string]func(context.Context, *organizations.Client) error{
 		"AcceptHandshake": func(ctx context.Context, c *organizations.Client) error {
 			_, err := c.AcceptHandshake(ctx, &organizations.AcceptHandshakeInput{HandshakeId: &id})
@@ -72,12 +72,12 @@ func (t *T) sdkCall(p target.Principal, op, id string) *target.Response {
 			return err
 		},
 	}
-	return t.retry(op, nil, func() *target.Response { return t.tgt.SDK(t.ctx, p, op, calls[op]) })
+	return t.retry(op, nil, func() *endpoint.Response { return t.tgt.SDK(t.ctx, p, op, calls[op]) })
 }
 
 // judgeSDK judges r on the wire, then checks that the SDK decoded it into
 // the typed exception of its code, with the same Reason.
-func (t *T) judgeSDK(r *target.Response, e expectation) {
+func (t *T) judgeSDK(r *endpoint.Response, e expectation) {
 	t.judgeError(r, e)
 	var api smithy.APIError
 	if !errors.As(r.Err, &api) || api.ErrorCode() != r.Code {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/orgconform/orgconform/specs"
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // transitionChecks returns one check per row of the transition table.
@@ -33,8 +33,8 @@ func transitionChecks() []Check {
 type scene struct {
 	h      handshake
 	org    *org
-	roles  map[string]target.Principal
-	viewer target.Principal // a party that may describe the handshake
+	roles  map[string]endpoint.Principal
+	viewer endpoint.Principal // a party that may describe the handshake
 }
 
 // transition sets up a handshake of row.Action in row.State, calls
@@ -83,7 +83,7 @@ func (t *T) scene(action, role string) *scene {
 		o := t.newOrg("ALL")
 		rec := t.tgt.Mint(roleRecipient)
 		s := &scene{org: o, h: t.invite(o, rec), viewer: rec,
-			roles: map[string]target.Principal{"recipient": rec, "sender": o.mgmt}}
+			roles: map[string]endpoint.Principal{"recipient": rec, "sender": o.mgmt}}
 		t.leaveLater(o, rec) // in case the row (or the way to its state) makes rec join
 		t.addBystanders(s, role)
 		return s
@@ -91,7 +91,7 @@ func (t *T) scene(action, role string) *scene {
 		o := t.newOrg("CONSOLIDATED_BILLING")
 		rec := t.tgt.Mint(roleRecipient)
 		t.join(o, rec)
-		s := &scene{org: o, viewer: rec, roles: map[string]target.Principal{"recipient": rec, "sender": o.mgmt}}
+		s := &scene{org: o, viewer: rec, roles: map[string]endpoint.Principal{"recipient": rec, "sender": o.mgmt}}
 		t.addBystanders(s, role)
 		t.enableAllFeatures(o)
 		s.h = t.pending(rec, "ENABLE_ALL_FEATURES", o)
@@ -103,7 +103,7 @@ func (t *T) scene(action, role string) *scene {
 		t.enableAllFeatures(o)
 		t.act(m, "AcceptHandshake", t.pending(m, "ENABLE_ALL_FEATURES", o).Id)
 		s := &scene{org: o, viewer: o.mgmt, h: t.pending(o.mgmt, "APPROVE_ALL_FEATURES", o),
-			roles: map[string]target.Principal{"recipient": o.mgmt, "sender": o.mgmt, "member": m, "outsider": t.tgt.Mint(roleOutsider)}}
+			roles: map[string]endpoint.Principal{"recipient": o.mgmt, "sender": o.mgmt, "member": m, "outsider": t.tgt.Mint(roleOutsider)}}
 		return s
 	}
 	t.Skipf("no operation in scope creates a %s handshake", action)
@@ -130,7 +130,7 @@ func (t *T) enableAllFeatures(o *org) {
 }
 
 // pending finds the open handshake of action addressed to p for o.
-func (t *T) pending(p target.Principal, action string, o *org) handshake {
+func (t *T) pending(p endpoint.Principal, action string, o *org) handshake {
 	r := t.setup(t.call(p, "ListHandshakesForAccount", map[string]any{"Filter": map[string]string{"ActionType": action}}), "ListHandshakesForAccount")
 	list, _ := t.handshakeListOf(r)
 	var seen []string

@@ -10,7 +10,7 @@
 //     answer judged against the transition table in specs/ and a model of
 //     every handshake's state.
 //
-// Both reach the target only through package target. The tests run them
+// Both reach the target only through package endpoint. The tests run them
 // against ORGCONFORM_ENDPOINT when set, else against the reference target.
 // Deeper runs: go test ./fuzz -fuzz FuzzAcceptHandshakeID -fuzztime 60s, or
 // go test ./fuzz -run TestLifecycle -rapid.checks 2000.

@@ -14,18 +14,18 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/orgconform/orgconform/reftarget"
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // testTarget is ORGCONFORM_ENDPOINT when set, else a fresh reference target.
-func testTarget(t testing.TB) *target.Target {
-	endpoint := os.Getenv("ORGCONFORM_ENDPOINT")
-	if endpoint == "" {
+func testTarget(t testing.TB) *endpoint.Target {
+	url := os.Getenv("ORGCONFORM_ENDPOINT")
+	if url == "" {
 		srv := httptest.NewServer(reftarget.New(reftarget.Options{}))
 		t.Cleanup(srv.Close)
-		endpoint = srv.URL
+		url = srv.URL
 	}
-	tgt, err := target.New(target.Config{Endpoint: endpoint})
+	tgt, err := endpoint.New(endpoint.Config{Endpoint: url})
 	require.NoError(t, err)
 	return tgt
 }
@@ -89,10 +89,10 @@ func lookUpAnything(next http.Handler) http.Handler {
 	})
 }
 
-func mutantTarget(t *testing.T, wrap func(http.Handler) http.Handler) *target.Target {
+func mutantTarget(t *testing.T, wrap func(http.Handler) http.Handler) *endpoint.Target {
 	srv := httptest.NewServer(wrap(reftarget.New(reftarget.Options{})))
 	t.Cleanup(srv.Close)
-	tgt, err := target.New(target.Config{Endpoint: srv.URL})
+	tgt, err := endpoint.New(endpoint.Config{Endpoint: srv.URL})
 	require.NoError(t, err)
 	return tgt
 }

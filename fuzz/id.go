@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/orgconform/orgconform/specs"
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 var (
@@ -32,7 +32,7 @@ var invalidReasons = []string{"INVALID_PATTERN", "MAX_LENGTH_EXCEEDED", "MIN_LEN
 // valid but for one final newline may get either answer (a Java-style $
 // matches before it). Throttling and internal failures are returned as
 // errors too: the fuzzer wants a target that answers.
-func HandshakeID(ctx context.Context, tgt *target.Target, p target.Principal, id string) error {
+func HandshakeID(ctx context.Context, tgt *endpoint.Target, p endpoint.Principal, id string) error {
 	id = strings.ToValidUTF8(id, "\uFFFD") // what encoding/json would send anyway
 	body, err := json.Marshal(map[string]string{"HandshakeId": id})
 	if err != nil {
@@ -45,7 +45,7 @@ func HandshakeID(ctx context.Context, tgt *target.Target, p target.Principal, id
 	}
 	lenient := !validID(id) && len(id) > 0 && id[len(id)-1] == '\n' && validID(id[:len(id)-1])
 	switch {
-	case r.Kind != target.KindError:
+	case r.Kind != endpoint.KindError:
 		return fmt.Errorf("HandshakeId %q: want %s, got %s", id, want, r.Summary())
 	case lenient && (r.Code == "InvalidInputException" || r.Code == "HandshakeNotFoundException"):
 	case r.Code != want:

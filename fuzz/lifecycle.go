@@ -9,7 +9,7 @@ import (
 
 	"pgregory.net/rapid"
 
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // Lifecycle returns a rapid property: a state machine that invites accounts
@@ -17,7 +17,7 @@ import (
 // invitations (and, where the target offers clock control, lets them
 // expire), judging every answer by the transition table in specs/ and
 // checking after every step that DescribeHandshake agrees with the model.
-func Lifecycle(ctx context.Context, tgt *target.Target) func(*rapid.T) {
+func Lifecycle(ctx context.Context, tgt *endpoint.Target) func(*rapid.T) {
 	return func(t *rapid.T) {
 		m := newMachine(ctx, tgt, t)
 		defer m.cleanup()
@@ -33,7 +33,7 @@ func Lifecycle(ctx context.Context, tgt *target.Target) func(*rapid.T) {
 // modelHandshake is what the model knows of one invitation.
 type modelHandshake struct {
 	id        string
-	recipient target.Principal
+	recipient endpoint.Principal
 	state     string
 	expires   float64 // ExpirationTimestamp, epoch seconds
 }
@@ -42,18 +42,18 @@ type modelHandshake struct {
 // invitation sent.
 type machine struct {
 	ctx        context.Context
-	tgt        *target.Target
+	tgt        *endpoint.Target
 	t          *rapid.T
-	mgmt       target.Principal
-	pool       []target.Principal
-	outsider   target.Principal
+	mgmt       endpoint.Principal
+	pool       []endpoint.Principal
+	outsider   endpoint.Principal
 	members    map[string]bool
 	handshakes []*modelHandshake
 	clock      bool
 	advanced   time.Duration
 }
 
-func newMachine(ctx context.Context, tgt *target.Target, t *rapid.T) *machine {
+func newMachine(ctx context.Context, tgt *endpoint.Target, t *rapid.T) *machine {
 	m := &machine{ctx: ctx, tgt: tgt, t: t, mgmt: tgt.Mint("management"), outsider: tgt.Mint("outsider"), members: map[string]bool{}}
 	for range 4 {
 		m.pool = append(m.pool, tgt.Mint("recipient"))
@@ -64,12 +64,12 @@ func newMachine(ctx context.Context, tgt *target.Target, t *rapid.T) *machine {
 	return m
 }
 
-func (m *machine) call(p target.Principal, op string, in any) *target.Response {
+func (m *machine) call(p endpoint.Principal, op string, in any) *endpoint.Response {
 	body, _ := json.Marshal(in)
 	return m.tgt.Raw(m.ctx, p, op, body)
 }
 
-func (m *machine) must(r *target.Response) *target.Response {
+func (m *machine) must(r *endpoint.Response) *endpoint.Response {
 	if !r.OK() {
 		m.t.Fatalf("%s: %s", r.Op, r.Summary())
 	}
@@ -84,7 +84,7 @@ type wireHandshake struct {
 	}
 }
 
-func (m *machine) decode(r *target.Response) wireHandshake {
+func (m *machine) decode(r *endpoint.Response) wireHandshake {
 	var w wireHandshake
 	if err := json.Unmarshal(r.Body, &w); err != nil {
 		m.t.Fatalf("%s: body is not a Handshake: %v", r.Op, err)
@@ -94,7 +94,7 @@ func (m *machine) decode(r *target.Response) wireHandshake {
 
 // invite invites a pool account that is neither a member nor invited.
 func (m *machine) invite(t *rapid.T) {
-	var free []target.Principal
+	var free []endpoint.Principal
 	for _, p := range m.pool {
 		if !m.members[p.AccountID] && m.open(p) == nil {
 			free = append(free, p)
@@ -112,7 +112,7 @@ func (m *machine) invite(t *rapid.T) {
 }
 
 // open returns p's invitation that is still open, if any.
-func (m *machine) open(p target.Principal) *modelHandshake {
+func (m *machine) open(p endpoint.Principal) *modelHandshake {
 	for _, h := range m.handshakes {
 		if h.recipient.AccountID == p.AccountID && (h.state == "OPEN" || h.state == "REQUESTED") {
 			return h
@@ -128,7 +128,7 @@ func (m *machine) respond(t *rapid.T) {
 	}
 	h := rapid.SampledFrom(m.handshakes).Draw(t, "handshake")
 	op := rapid.SampledFrom([]string{"AcceptHandshake", "DeclineHandshake", "CancelHandshake"}).Draw(t, "operation")
-	roles := map[string]target.Principal{"recipient": h.recipient, "sender": m.mgmt, "outsider": m.outsider}
+	roles := map[string]endpoint.Principal{"recipient": h.recipient, "sender": m.mgmt, "outsider": m.outsider}
 	for _, p := range m.pool {
 		if m.members[p.AccountID] && p.AccountID != h.recipient.AccountID {
 			roles["member"] = p
@@ -149,7 +149,7 @@ func (m *machine) respond(t *rapid.T) {
 		if h.state == "ACCEPTED" {
 			m.members[h.recipient.AccountID] = true
 		}
-	case r.Kind == target.KindError && slices.Contains(row.Outcome.Errors, r.Code):
+	case r.Kind == endpoint.KindError && slices.Contains(row.Outcome.Errors, r.Code):
 	default:
 		t.Fatalf("%s of %s %s by %s: got %s, want %s", op, h.state, h.id, role, r.Summary(), outcome(row.Outcome.State, row.Outcome.Errors))
 	}
@@ -210,7 +210,7 @@ func (m *machine) cleanup() {
 	m.call(m.mgmt, "DeleteOrganization", map[string]string{})
 }
 
-func keys(m map[string]target.Principal) []string {
+func keys(m map[string]endpoint.Principal) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

@@ -20,7 +20,7 @@ import (
 	"github.com/orgconform/orgconform/contract"
 	"github.com/orgconform/orgconform/reftarget"
 	"github.com/orgconform/orgconform/report"
-	"github.com/orgconform/orgconform/target"
+	"github.com/orgconform/orgconform/endpoint"
 )
 
 // runFlags are the flags of the default command.
@@ -44,7 +44,7 @@ func parseRunFlags(args []string, stderr io.Writer) (*runFlags, error) {
 	fs.StringVar(&f.endpoint, "endpoint", "", "base URL of the target (default: the embedded reference target)")
 	fs.StringVar(&f.targetFile, "target-file", "", "JSON target file: endpoint, region and principals from named profiles (for real AWS)")
 	fs.BoolVar(&f.allowLiveAWS, "allow-live-aws", false, "allow changing real AWS accounts (creates organizations, sends invitations)")
-	fs.DurationVar(&f.timeout, "timeout", target.DefaultTimeout, "deadline of every call to the target")
+	fs.DurationVar(&f.timeout, "timeout", endpoint.DefaultTimeout, "deadline of every call to the target")
 	fs.StringVar(&f.run, "run", "", "run only the checks whose id matches this regular expression")
 	fs.StringVar(&f.jsonPath, "json", "", "write the JSON report to this file")
 	fs.StringVar(&f.junitPath, "junit", "", "write JUnit XML to this file")
@@ -155,7 +155,7 @@ func rerunPrefix(f *runFlags) string {
 	if f.allowLiveAWS {
 		args = append(args, "--allow-live-aws")
 	}
-	if f.timeout != target.DefaultTimeout {
+	if f.timeout != endpoint.DefaultTimeout {
 		args = append(args, "--timeout", f.timeout.String())
 	}
 	if f.allowUnsupported {
@@ -178,11 +178,11 @@ func shellQuote(s string) string {
 // reach builds the target: the embedded reference target on a loopback port
 // when no endpoint is given, else the endpoint (or target file), which must
 // answer within the timeout.
-func reach(ctx context.Context, f *runFlags) (*target.Target, string, func(), error) {
-	cfg := target.Config{Endpoint: f.endpoint, Timeout: f.timeout, Seed: f.seed}
-	var principals map[string]target.Principal
+func reach(ctx context.Context, f *runFlags) (*endpoint.Target, string, func(), error) {
+	cfg := endpoint.Config{Endpoint: f.endpoint, Timeout: f.timeout, Seed: f.seed}
+	var principals map[string]endpoint.Principal
 	if f.targetFile != "" {
-		file, err := target.LoadFile(f.targetFile)
+		file, err := endpoint.LoadFile(f.targetFile)
 		if err != nil {
 			return nil, "", nil, err
 		}
@@ -206,7 +206,7 @@ func reach(ctx context.Context, f *runFlags) (*target.Target, string, func(), er
 		}
 		cfg.Endpoint, shutdown, label = url, stop, "embedded reference target ("+url+")"
 	}
-	tgt, err := target.New(cfg)
+	tgt, err := endpoint.New(cfg)
 	if err != nil {
 		shutdown()
 		return nil, "", nil, err
@@ -234,7 +234,7 @@ func reach(ctx context.Context, f *runFlags) (*target.Target, string, func(), er
 // checkRoles requires a principal for every role the scenarios use, and no
 // other: a missing or misspelt role would otherwise be minted with fake
 // credentials.
-func checkRoles(f *target.File) error {
+func checkRoles(f *endpoint.File) error {
 	want := contract.Roles()
 	var missing, unknown []string
 	for _, r := range want {

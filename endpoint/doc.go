@@ -1,4 +1,4 @@
-// Package target reaches one AWS Organizations endpoint under test: a
+// Package endpoint reaches one AWS Organizations endpoint under test: a
 // LocalStack or moto container, the orgconform reference target, or live AWS.
 //
 // A Target sends requests on two paths that share one HTTP client and one
@@ -25,4 +25,7 @@
 //
 // Targets that implement the orgconform test-control endpoint expose a
 // settable clock (Target.Clock, Target.AdvanceClock); others report ok=false.
-package target
+// The package was called target until it was renamed: a folder named
+// target/ is skipped by many global ignore files (Maven's and Cargo's build
+// output).
+package endpoint
