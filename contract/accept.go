@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
-	"github.com/orgconform/orgconform/schemas"
 	"github.com/orgconform/orgconform/endpoint"
+	"github.com/orgconform/orgconform/schemas"
 )
 
 // acceptChecks are the AcceptHandshake success scenarios: the response, the

@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/orgconform/orgconform/contract"
-	"github.com/orgconform/orgconform/reftarget"
 	"github.com/orgconform/orgconform/endpoint"
+	"github.com/orgconform/orgconform/reftarget"
 )
 
 // TestConformance runs every check against ORGCONFORM_ENDPOINT when set,

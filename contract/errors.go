@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/orgconform/orgconform/schemas"
 	"github.com/orgconform/orgconform/endpoint"
+	"github.com/orgconform/orgconform/schemas"
 )
 
 // errorChecks judge every error response the run has seen, per operation:

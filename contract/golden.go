@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/orgconform/orgconform/golden"
 	"github.com/orgconform/orgconform/endpoint"
+	"github.com/orgconform/orgconform/golden"
 )
 
 // goldenChecks compare live bodies with the documented ones in golden/,

@@ -17,8 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/orgconform/orgconform/contract"
-	"github.com/orgconform/orgconform/reftarget"
 	"github.com/orgconform/orgconform/endpoint"
+	"github.com/orgconform/orgconform/reftarget"
 )
 
 // reply is a response of the reference target, open to mutation.

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/orgconform/orgconform/specs"
 	"github.com/orgconform/orgconform/endpoint"
+	"github.com/orgconform/orgconform/specs"
 )
 
 // contract is the spec every check judges against.

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/orgconform/orgconform/specs"
 	"github.com/orgconform/orgconform/endpoint"
+	"github.com/orgconform/orgconform/specs"
 )
 
 // transitionChecks returns one check per row of the transition table.

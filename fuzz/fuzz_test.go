@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
-	"github.com/orgconform/orgconform/reftarget"
 	"github.com/orgconform/orgconform/endpoint"
+	"github.com/orgconform/orgconform/reftarget"
 )
 
 // testTarget is ORGCONFORM_ENDPOINT when set, else a fresh reference target.

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/orgconform/orgconform/specs"
 	"github.com/orgconform/orgconform/endpoint"
+	"github.com/orgconform/orgconform/specs"
 )
 
 var (

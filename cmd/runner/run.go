@@ -18,9 +18,9 @@ import (
 	"time"
 
 	"github.com/orgconform/orgconform/contract"
+	"github.com/orgconform/orgconform/endpoint"
 	"github.com/orgconform/orgconform/reftarget"
 	"github.com/orgconform/orgconform/report"
-	"github.com/orgconform/orgconform/endpoint"
 )
 
 // runFlags are the flags of the default command.
