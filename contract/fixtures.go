@@ -240,7 +240,7 @@ func orNone(err error) string {
 	if err == nil {
 		return "no /_orgconform/clock endpoint"
 	}
-	return oneLine(err.Error())
+	return oneLine300(err.Error())
 }
 
 // randomAlnum returns n random characters from [0-9a-z].

@@ -3,6 +3,7 @@ package contract
 import (
 	"context"
 	"fmt"
+	"github.com/orgconform/orgconform/internal/text"
 	"io"
 	"os"
 	"regexp"
@@ -110,10 +111,10 @@ func Run(tb testing.TB, tgt *endpoint.Target) {
 	test, _, _ := strings.Cut(tb.Name(), "/")
 	env := ""
 	if e := os.Getenv("ORGCONFORM_ENDPOINT"); e != "" {
-		env = "ORGCONFORM_ENDPOINT=" + shellQuote(e) + " "
+		env = "ORGCONFORM_ENDPOINT=" + text.ShellQuote(e) + " "
 	}
 	rs := newRunState(tgt, Options{rerunf: func(pattern string) string {
-		return fmt.Sprintf("%sORGCONFORM_RUN=%s go test -run %s .", env, pattern, shellQuote("^"+test+"$"))
+		return fmt.Sprintf("%sORGCONFORM_RUN=%s go test -run %s .", env, pattern, text.ShellQuote("^"+test+"$"))
 	}})
 	ctx := context.Background()
 	for _, c := range selected(re) {
@@ -158,7 +159,7 @@ func rerun(opts Options, id string) string {
 	if prefix == "" {
 		prefix = "go run ./cmd/runner"
 	}
-	pattern := shellQuote("^" + regexp.QuoteMeta(id) + "$")
+	pattern := text.ShellQuote("^" + regexp.QuoteMeta(id) + "$")
 	if opts.rerunf != nil {
 		return opts.rerunf(pattern)
 	}
@@ -320,7 +321,7 @@ func (t *T) runCleanups() {
 		cancel()
 		if err != nil {
 			t.run.mu.Lock()
-			t.run.cleanupErrs = append(t.run.cleanupErrs, fmt.Sprintf("%s: %s: %v", t.check.ID, c.what, oneLine(err.Error())))
+			t.run.cleanupErrs = append(t.run.cleanupErrs, fmt.Sprintf("%s: %s: %v", t.check.ID, c.what, oneLine300(err.Error())))
 			t.run.mu.Unlock()
 		}
 	}
@@ -336,15 +337,5 @@ func safely(fn func() error) (err error) {
 	return fn()
 }
 
-func oneLine(s string) string {
-	s = strings.ReplaceAll(s, "\n", " ")
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
-}
-
-// shellQuote quotes s for a POSIX shell.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+// oneLine300 folds s onto one line and cuts it at 300 characters.
+func oneLine300(s string) string { return text.Cut(text.OneLine(s), 300) }

@@ -6,15 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/orgconform/orgconform/internal/awserr"
+	"github.com/orgconform/orgconform/internal/redact"
+	"github.com/orgconform/orgconform/internal/text"
 	"io"
 	"net"
 	"net/http"
-	"regexp"
 	"strings"
 	"syscall"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // MaxBody is the most response-body bytes read; the rest is discarded and
@@ -58,70 +58,18 @@ type Response struct {
 // OK reports whether the call succeeded (KindSuccess and no error).
 func (r *Response) OK() bool { return r != nil && r.Kind == KindSuccess && r.Err == nil }
 
-// errorInfo is the error part of an awsJson1_1 body, decoded the way the SDK
-// does (encoding/json, so member names match case-insensitively).
-type errorInfo struct {
-	Type    string `json:"__type"`
-	Code    any    `json:"code"`
-	Message string `json:"message"`
-	Reason  any    `json:"reason"`
-}
-
-// decodeErrorInfo decodes body as a JSON object; ok is false when it is not one.
-func decodeErrorInfo(body []byte) (errorInfo, bool) {
-	var info errorInfo
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return info, false
-	}
-	if err := json.Unmarshal(trimmed, &info); err != nil {
-		// A member of an unexpected type ("__type": 3) still leaves an object.
-		var obj map[string]json.RawMessage
-		if json.Unmarshal(trimmed, &obj) != nil {
-			return errorInfo{}, false
-		}
-		return errorInfo{}, true
-	}
-	return info, true
-}
-
-// ErrorCode reads the error code exactly as awsJson1_1 clients do: the
-// X-Amzn-ErrorType header first, then the body's "__type", then its "code"
-// (a string); the text before the first ':' is kept, then the text after
-// the first '#'. It returns "" when there is none.
-func ErrorCode(header http.Header, body []byte) string {
-	if h := header.Get("X-Amzn-ErrorType"); h != "" {
-		return sanitizeErrorCode(h)
-	}
-	info, _ := decodeErrorInfo(body)
-	if info.Type != "" {
-		return sanitizeErrorCode(info.Type)
-	}
-	if c, ok := info.Code.(string); ok && c != "" {
-		return sanitizeErrorCode(c)
-	}
-	return ""
-}
-
-// sanitizeErrorCode strips a URI suffix and a namespace prefix.
-func sanitizeErrorCode(code string) string {
-	if i := strings.IndexByte(code, ':'); i >= 0 {
-		code = code[:i]
-	}
-	if i := strings.IndexByte(code, '#'); i >= 0 {
-		code = code[i+1:]
-	}
-	return strings.TrimSpace(code)
-}
+// ErrorCode reads the error code exactly as aws-sdk-go-v2 does: the
+// X-Amzn-ErrorType header when set, then the body's "__type", then its
+// "code" (a string); the text before the first ':' is kept, then the text
+// after the first '#'. It returns "" when there is none.
+func ErrorCode(header http.Header, body []byte) string { return awserr.Code(header, body) }
 
 // classifyHTTP classifies a response that arrived. readErr is an error met
 // while reading the body (the status is still known).
 func (r *Response) classifyHTTP(readErr error) {
-	info, isObject := decodeErrorInfo(r.Body)
-	r.Message = info.Message
-	if s, ok := info.Reason.(string); ok {
-		r.Reason = s
-	}
+	info, _ := awserr.Fields(r.Body)
+	isObject := isJSONObject(r.Body)
+	r.Message, r.Reason = info.Message, info.Reason
 	r.Code = ErrorCode(r.Header, r.Body)
 	validJSON := !r.Truncated && json.Valid(r.Body)
 	empty := len(bytes.TrimSpace(r.Body)) == 0
@@ -130,7 +78,7 @@ func (r *Response) classifyHTTP(readErr error) {
 	case readErr != nil:
 		r.Err = readErr
 		r.Kind = transportKind(readErr)
-		r.Note = "reading the body failed: " + oneLine(readErr.Error())
+		r.Note = "reading the body failed: " + text.OneLine(readErr.Error())
 	case success && (empty || (validJSON && isObject)):
 		r.Kind = KindSuccess
 	case success && r.Truncated:
@@ -195,9 +143,9 @@ func describeTransport(err error, timeout time.Duration) string {
 	case KindTimeout:
 		return "timeout after " + timeout.String()
 	case KindRefused:
-		return "unreachable: " + oneLine(err.Error())
+		return "unreachable: " + text.OneLine(err.Error())
 	default:
-		return oneLine(err.Error())
+		return text.OneLine(err.Error())
 	}
 }
 
@@ -302,14 +250,14 @@ func (r *Response) Summary() string {
 		}
 	case KindNonJSON:
 		// Redact before cutting, so no part of an echoed secret survives.
-		s = fmt.Sprintf("%d non-json: %s", r.Status, snippet([]byte(r.redact(string(r.Body))), 80))
+		s = fmt.Sprintf("%d non-json: %s", r.Status, text.Snippet([]byte(r.redact(string(r.Body))), 80))
 		if r.Truncated {
 			s += " (truncated)"
 		}
 	default:
 		s = fmt.Sprintf("%d %s", r.Status, r.Kind)
 	}
-	return visible(oneLine(r.redact(s)))
+	return text.Visible(text.OneLine(r.redact(s)), "")
 }
 
 // redact replaces the caller's secrets (secret key, session token, the
@@ -317,22 +265,9 @@ func (r *Response) Summary() string {
 // target may echo them in its error message.
 func (r *Response) redact(s string) string {
 	if r.Exchange != nil {
-		s = string(redactBytes([]byte(s), r.Exchange.secrets))
+		return r.Exchange.secrets.String(s)
 	}
-	return sigV4Signature.ReplaceAllString(s, "Signature="+Redacted)
-}
-
-var sigV4Signature = regexp.MustCompile(`Signature=[0-9a-fA-F]{16,}`)
-
-// visible replaces control characters (a target's ESC sequences, NULs)
-// with visible escapes, so a summary cannot drive the reader's terminal.
-func visible(s string) string {
-	return strings.Map(func(c rune) rune {
-		if unicode.IsControl(c) {
-			return '\uFFFD'
-		}
-		return c
-	}, s)
+	return (*redact.Secrets)(nil).String(s)
 }
 
 // errText is err's message, or "unknown error".
@@ -343,20 +278,8 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// snippet is the first n characters of b on one line, quoted if not UTF-8.
-func snippet(b []byte, n int) string {
-	if len(b) == 0 {
-		return "<empty body>"
-	}
-	if !utf8.Valid(b) {
-		if len(b) > n {
-			b = b[:n]
-		}
-		return fmt.Sprintf("%q", b)
-	}
-	s := oneLine(string(b))
-	if r := []rune(s); len(r) > n {
-		s = string(r[:n]) + "…"
-	}
-	return s
+// isJSONObject reports whether body is one JSON object (and nothing else).
+func isJSONObject(body []byte) bool {
+	var obj map[string]json.RawMessage
+	return json.Unmarshal(body, &obj) == nil && obj != nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/orgconform/orgconform/internal/text"
 	"io"
 	"net/http"
 	"sync"
@@ -97,7 +98,7 @@ func (t *Target) SDK(ctx context.Context, p Principal, op string, fn func(ctx co
 		}
 	case resp.Kind == KindSuccess && err != nil:
 		resp.Kind = transportKind(err)
-		resp.Note = "the SDK rejected the 2xx response: " + oneLine(err.Error())
+		resp.Note = "the SDK rejected the 2xx response: " + text.OneLine(err.Error())
 	}
 	return resp
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/orgconform/orgconform/internal/text"
 	"math"
 	"net/http"
 	"time"
@@ -54,7 +55,7 @@ func (t *Target) AdvanceClock(ctx context.Context, d time.Duration) error {
 		return fmt.Errorf("advance clock: %w", err)
 	}
 	if status < 200 || status >= 300 {
-		return fmt.Errorf("advance clock by %s: target answered %d: %s", d, status, snippet(body, 80))
+		return fmt.Errorf("advance clock by %s: target answered %d: %s", d, status, text.Snippet(body, 80))
 	}
 	return nil
 }

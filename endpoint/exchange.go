@@ -2,6 +2,8 @@ package endpoint
 
 import (
 	"fmt"
+	"github.com/orgconform/orgconform/internal/redact"
+	"github.com/orgconform/orgconform/internal/text"
 	"net/http"
 	"sort"
 	"strings"
@@ -13,7 +15,7 @@ import (
 const transcriptBodyLimit = 4 << 10
 
 // Exchange is one captured HTTP request/response pair with secrets
-// redacted: headers through Redact, and the caller's secret access key and
+// redacted: headers through redact.Header, and the caller's secret access key and
 // session token replaced by REDACTED wherever they appear. Status is 0 when
 // no response arrived.
 type Exchange struct {
@@ -27,18 +29,16 @@ type Exchange struct {
 	// ResponseTruncated says the response body was cut at MaxBody.
 	ResponseTruncated bool
 
-	secrets []string // redacted again by String
+	secrets *redact.Secrets // applied again by String
 }
 
 // newExchange returns a redacted exchange for a request signed as p (nil
 // for unsigned).
 func newExchange(p *Principal, method, url string, reqHeader http.Header, reqBody []byte) *Exchange {
-	e := &Exchange{Method: method, URL: url, secrets: secretsOf(p)}
-	if sig := signatureOf(reqHeader.Get("Authorization")); sig != "" {
-		e.secrets = append(e.secrets, sig) // in case the target echoes it
-	}
+	// The request's signature too, in case the target echoes it.
+	e := &Exchange{Method: method, URL: url, secrets: redact.With(secretsOf(p), redact.SignatureOf(reqHeader.Get("Authorization")))}
 	e.RequestHeader = e.redactHeader(reqHeader)
-	e.RequestBody = redactBytes(reqBody, e.secrets)
+	e.RequestBody = e.secrets.Bytes(reqBody)
 	return e
 }
 
@@ -46,16 +46,16 @@ func newExchange(p *Principal, method, url string, reqHeader http.Header, reqBod
 func (e *Exchange) setResponse(status int, header http.Header, body []byte, truncated bool) {
 	e.Status = status
 	e.ResponseHeader = e.redactHeader(header)
-	e.ResponseBody = redactBytes(body, e.secrets)
+	e.ResponseBody = e.secrets.Bytes(body)
 	e.ResponseTruncated = truncated
 }
 
-// redactHeader applies Redact and then the secrets.
+// redactHeader applies redact.Header and then the secrets.
 func (e *Exchange) redactHeader(h http.Header) http.Header {
-	out := Redact(h)
+	out := redact.Header(h)
 	for k, vs := range out {
 		for i, v := range vs {
-			vs[i] = string(redactBytes([]byte(v), e.secrets))
+			vs[i] = e.secrets.String(v)
 		}
 		out[k] = vs
 	}
@@ -84,8 +84,8 @@ func (e *Exchange) String() string {
 }
 
 // writeHeader writes h sorted by name, one line per value.
-func writeHeader(b *strings.Builder, h http.Header, secrets []string) {
-	h = Redact(h)
+func writeHeader(b *strings.Builder, h http.Header, secrets *redact.Secrets) {
+	h = redact.Header(h)
 	keys := make([]string, 0, len(h))
 	for k := range h {
 		keys = append(keys, k)
@@ -93,18 +93,18 @@ func writeHeader(b *strings.Builder, h http.Header, secrets []string) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		for _, v := range h[k] {
-			fmt.Fprintf(b, "%s: %s\n", k, redactBytes([]byte(oneLine(v)), secrets))
+			fmt.Fprintf(b, "%s: %s\n", k, secrets.String(text.OneLine(v)))
 		}
 	}
 }
 
 // writeBody writes a blank line and body, cut at transcriptBodyLimit.
-func writeBody(b *strings.Builder, body []byte, truncated bool, secrets []string) {
+func writeBody(b *strings.Builder, body []byte, truncated bool, secrets *redact.Secrets) {
 	b.WriteString("\n")
 	if len(body) == 0 {
 		return
 	}
-	body = redactBytes(body, secrets)
+	body = secrets.Bytes(body)
 	shown, rest := body, 0
 	if len(body) > transcriptBodyLimit {
 		shown, rest = body[:transcriptBodyLimit], len(body)-transcriptBodyLimit

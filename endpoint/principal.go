@@ -2,6 +2,7 @@ package endpoint
 
 import (
 	"fmt"
+	"github.com/orgconform/orgconform/internal/redact"
 	"regexp"
 )
 
@@ -62,6 +63,11 @@ func (t *Target) SetPrincipals(ps map[string]Principal) {
 			t.minted[p.AccountID] = true
 		}
 	}
+	var secrets []string
+	for _, p := range t.fixed {
+		secrets = append(secrets, secretsOf(&p)...)
+	}
+	t.redactor = redact.NewSecrets(secrets...)
 }
 
 // credentialsSet reports whether p can sign a request.

@@ -13,30 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestRedactHeader(t *testing.T) {
-	h := http.Header{}
-	h.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/organizations/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7")
-	h.Set("X-Amz-Security-Token", "FwoGZXIvYXdzEXAMPLE")
-	h.Set("X-Amz-Target", "AWSOrganizationsV20161128.AcceptHandshake")
-
-	got := Redact(h)
-	assert.Equal(t, "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/... REDACTED", got.Get("Authorization"))
-	assert.Equal(t, "REDACTED", got.Get("X-Amz-Security-Token"))
-	assert.Equal(t, "AWSOrganizationsV20161128.AcceptHandshake", got.Get("X-Amz-Target"))
-	assert.Contains(t, h.Get("Authorization"), "Signature=", "the input is not modified")
-
-	assert.Equal(t, got, Redact(got), "redaction is idempotent")
-	for in, want := range map[string]string{
-		"Bearer abc":       "REDACTED",
-		"AWS4-HMAC-SHA256": "REDACTED",
-		"AWS4-HMAC-SHA256 SignedHeaders=host, Signature=00": "AWS4-HMAC-SHA256 REDACTED",
-		"": "REDACTED",
-	} {
-		assert.Equal(t, want, Redact(http.Header{"Authorization": {in}}).Get("Authorization"), in)
-	}
-	assert.Empty(t, Redact(nil))
-}
-
 func TestExchangeStringRedactsEchoedSecrets(t *testing.T) {
 	echo := func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)

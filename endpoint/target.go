@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/orgconform/orgconform/internal/redact"
+	"github.com/orgconform/orgconform/internal/text"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -47,6 +49,8 @@ type Target struct {
 	fixed   map[string]Principal
 	clients map[Principal]*organizations.Client
 	svc     specs.Service
+	// redactor hides the fixed principals' secrets (SetPrincipals).
+	redactor *redact.Secrets
 }
 
 // New validates cfg and returns a Target. The endpoint must be an http or
@@ -107,7 +111,7 @@ func parseEndpoint(raw string) (*url.URL, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, bad(oneLine(err.Error()))
+		return nil, bad(text.OneLine(err.Error()))
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
@@ -180,7 +184,7 @@ func (t *Target) Ping(ctx context.Context) error {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.endpoint+"/", nil)
 	if err != nil {
-		return fmt.Errorf("ping %s: %s", t.endpoint, oneLine(err.Error()))
+		return fmt.Errorf("ping %s: %s", t.endpoint, text.OneLine(err.Error()))
 	}
 	resp, err := t.http.Do(req)
 	if err != nil {
@@ -237,9 +241,4 @@ type countingTransport struct {
 func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	c.n.Add(1)
 	return c.next.RoundTrip(r)
-}
-
-// oneLine folds s onto one line.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

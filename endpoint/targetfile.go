@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/orgconform/orgconform/internal/text"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -47,13 +48,13 @@ type FilePrincipal struct {
 func LoadFile(path string) (*File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("target file: %s", oneLine(err.Error()))
+		return nil, fmt.Errorf("target file: %s", text.OneLine(err.Error()))
 	}
 	var f File
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("target file %s: bad JSON: %s", path, oneLine(err.Error()))
+		return nil, fmt.Errorf("target file %s: bad JSON: %s", path, text.OneLine(err.Error()))
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("target file %s: bad JSON: data after the object", path)
@@ -164,7 +165,7 @@ func sharedFiles() ([]iniFile, error) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("shared %s file: %s", spec.name, oneLine(err.Error()))
+			return nil, fmt.Errorf("shared %s file: %s", spec.name, text.OneLine(err.Error()))
 		}
 		out = append(out, iniFile{path: path, config: spec.config, sections: parseINI(data)})
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/orgconform/orgconform/internal/redact"
 	"io"
 	"net/http"
 	"regexp"
@@ -158,40 +159,10 @@ func normalizedValue(body []byte) (any, error) {
 }
 
 // Redacted is the value Redact puts in place of a secret.
-const Redacted = "REDACTED"
+const Redacted = redact.Redacted
 
-// secretHeaders are redacted whatever their value.
-var secretHeaders = []string{"Authorization", "Proxy-Authorization", "X-Amz-Security-Token", "Cookie", "Set-Cookie"}
-
-// secretKey matches a value shaped like an AWS secret access key: 40
-// characters of [A-Za-z0-9/+], not part of a longer such run (so a
-// 64-character SHA-256 hex digest is not taken for one).
-var secretKey = regexp.MustCompile(`(^|[^A-Za-z0-9/+])[A-Za-z0-9/+]{40}([^A-Za-z0-9/+]|$)`)
-
-// Redact returns a copy of h in which the values of Authorization,
-// X-Amz-Security-Token and the other secretHeaders, of any header whose name
-// contains "secret", and any value containing something shaped like a secret
-// access key are replaced with REDACTED. h is not modified.
-func Redact(h http.Header) http.Header {
-	out := h.Clone()
-	if out == nil {
-		return http.Header{}
-	}
-	for _, k := range secretHeaders {
-		if _, ok := out[http.CanonicalHeaderKey(k)]; ok {
-			out[http.CanonicalHeaderKey(k)] = []string{Redacted}
-		}
-	}
-	for k, vs := range out {
-		if strings.Contains(strings.ToLower(k), "secret") {
-			out[k] = []string{Redacted}
-			continue
-		}
-		for i, v := range vs {
-			if secretKey.MatchString(v) {
-				vs[i] = Redacted
-			}
-		}
-	}
-	return out
-}
+// Redact returns a copy of h with credentials hidden (redact.Header):
+// Authorization keeps only its scheme and access key id; security tokens,
+// cookies, any header whose name contains "secret" and any value shaped
+// like a secret access key become REDACTED. h is not modified.
+func Redact(h http.Header) http.Header { return redact.Header(h) }

@@ -28,6 +28,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/orgconform/orgconform/internal/awserr"
 	"io/fs"
 	"reflect"
 	"sort"
@@ -217,15 +218,7 @@ func ValidateError(code string, body []byte) error {
 
 // BareCode strips what awsJson1_1 clients strip from an error type: a
 // namespace prefix up to '#' and a suffix from ':'.
-func BareCode(code string) string {
-	if i := strings.Index(code, ":"); i >= 0 {
-		code = code[:i]
-	}
-	if i := strings.Index(code, "#"); i >= 0 {
-		code = code[i+1:]
-	}
-	return code
-}
+func BareCode(code string) string { return awserr.Bare(code) }
 
 // ValidateReport validates body as a runner JSON report.
 func ValidateReport(body []byte) error {

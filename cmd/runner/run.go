@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/orgconform/orgconform/internal/text"
 	"io"
 	"net"
 	"os"
@@ -128,7 +129,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 func usage(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "runner: %s\n", oneLine(err.Error()))
+	fmt.Fprintf(stderr, "runner: %s\n", firstLine(err.Error()))
 	return 2
 }
 
@@ -147,10 +148,10 @@ func countChecks(re *regexp.Regexp) string {
 func rerunPrefix(f *runFlags) string {
 	args := []string{"go", "run", "./cmd/runner"}
 	if f.targetFile != "" {
-		args = append(args, "--target-file", shellQuote(f.targetFile))
+		args = append(args, "--target-file", text.ShellQuote(f.targetFile))
 	}
 	if f.endpoint != "" {
-		args = append(args, "--endpoint", shellQuote(f.endpoint))
+		args = append(args, "--endpoint", text.ShellQuote(f.endpoint))
 	}
 	if f.allowLiveAWS {
 		args = append(args, "--allow-live-aws")
@@ -165,14 +166,6 @@ func rerunPrefix(f *runFlags) string {
 		args = append(args, "--seed", fmt.Sprint(f.seed))
 	}
 	return strings.Join(args, " ")
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@%+=,") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // reach builds the target: the embedded reference target on a loopback port
@@ -406,11 +399,8 @@ func (o *outputs) close() {
 	}
 }
 
-func oneLine(s string) string {
-	for i, r := range s {
-		if r == '\n' {
-			return s[:i]
-		}
-	}
-	return s
+// firstLine is the first line of s.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

@@ -1,0 +1,75 @@
+// Package awserr reads the error code of an awsJson1_1 error response
+// exactly as aws-sdk-go-v2 does (smithy-go's awsjson protocol:
+// ResolveProtocolErrorType and SanitizeErrorCode).
+package awserr
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// Bare strips what awsJson1_1 clients strip from an error type: everything
+// from the first ':' (a URI suffix such as
+// ":http://internal.amazon.com/coral/…"), then everything up to and
+// including the first '#' (a namespace such as
+// "com.amazonaws.organizations#").
+func Bare(code string) string {
+	if i := strings.IndexByte(code, ':'); i >= 0 {
+		code = code[:i]
+	}
+	if i := strings.IndexByte(code, '#'); i >= 0 {
+		code = code[i+1:]
+	}
+	return code
+}
+
+// Code reads the error code as aws-sdk-go-v2 does: the X-Amzn-ErrorType
+// header when it is not empty, else the body's "__type", else its "code"
+// when that is a string; then Bare. It returns "" when there is none (the
+// SDK then reports the generic "UnknownError").
+func Code(header http.Header, body []byte) string {
+	if h := header.Get("X-Amzn-ErrorType"); h != "" {
+		return Bare(h)
+	}
+	f, _ := Fields(body)
+	if f.Type != "" {
+		return Bare(f.Type)
+	}
+	return Bare(f.Code)
+}
+
+// ErrorFields are the members of an error body that clients read.
+type ErrorFields struct {
+	Type    string // "__type" (a string; the SDK cannot decode another type)
+	Code    string // "code", when a string
+	Message string // "Message", matched case-insensitively
+	Reason  string // "Reason", matched case-insensitively, when a string
+}
+
+// Fields decodes the first JSON value of body as the SDK's error decoder
+// does (member names case-insensitive) and returns its error members.
+// decoded is false when body is not a JSON object the decoder accepts (a
+// non-string "__type" or "Message" included), or is empty.
+func Fields(body []byte) (f ErrorFields, decoded bool) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return f, false
+	}
+	var info struct {
+		Type    string `json:"__type"`
+		Message string
+		Code    any
+		Reason  any
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.UseNumber()
+	if err := dec.Decode(&info); err != nil && err != io.EOF {
+		return f, false
+	}
+	code, _ := info.Code.(string)
+	reason, _ := info.Reason.(string)
+	return ErrorFields{Type: info.Type, Code: code, Message: info.Message, Reason: reason}, true
+}
