@@ -283,3 +283,7 @@ func isJSONObject(body []byte) bool {
 	var obj map[string]json.RawMessage
 	return json.Unmarshal(body, &obj) == nil && obj != nil
 }
+
+// TooLarge reports whether the answer's body was larger than MaxBody, so
+// only its first MaxBody bytes were read.
+func (r *Response) TooLarge() bool { return r != nil && r.Truncated }
