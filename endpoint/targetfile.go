@@ -30,9 +30,9 @@ import (
 // A principal's account id is its "account_id" field or, failing that, the
 // profile's aws_account_id setting; one of them is required.
 type File struct {
-	Comment    string                   `json:"$comment,omitempty"`
-	Endpoint   string                   `json:"endpoint"`
-	Region     string                   `json:"region,omitempty"`
+	Comment    string                    `json:"$comment,omitempty"`
+	Endpoint   string                    `json:"endpoint"`
+	Region     string                    `json:"region,omitempty"`
 	Principals map[string]FilePrincipals `json:"principals"`
 
 	path string
