@@ -286,3 +286,30 @@ func readDoc(t *testing.T, name string) map[string]any {
 	require.NoError(t, json.Unmarshal(data, &doc), name)
 	return doc
 }
+
+// ARNs of every partition validate, an account without the retiring Status
+// member validates, and a made-up partition does not.
+func TestPartitionsAndRetiredAccountStatus(t *testing.T) {
+	for _, p := range []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"} {
+		body := `{"Accounts":[{"Id":"123456789012","Arn":"arn:` + p + `:organizations::123456789012:account/o-abcdefghij/123456789012","Email":"a@example.com","Name":"a","State":"ACTIVE","JoinedMethod":"INVITED","JoinedTimestamp":1.7e9}]}`
+		assert.NoError(t, ValidateResponse("ListAccounts", []byte(body)), p)
+		org := `{"Organization":{"Id":"o-abcdefghij","Arn":"arn:` + p + `:organizations::123456789012:organization/o-abcdefghij","FeatureSet":"ALL","MasterAccountArn":"arn:` + p + `:organizations::123456789012:account/o-abcdefghij/123456789012","MasterAccountId":"123456789012","MasterAccountEmail":"a@example.com"}}`
+		assert.NoError(t, ValidateResponse("DescribeOrganization", []byte(org)), p)
+		hs := `{"Handshakes":[{"Id":"h-abcdefgh12","Arn":"arn:` + p + `:organizations::123456789012:handshake/o-abcdefghij/approve_all_features/h-abcdefgh12","Parties":[{"Id":"abcdefghij","Type":"ORGANIZATION"},{"Id":"222222222222","Type":"ACCOUNT"}],"State":"OPEN","RequestedTimestamp":1,"ExpirationTimestamp":2,"Action":"APPROVE_ALL_FEATURES","Resources":[{"Type":"PARENT_HANDSHAKE","Value":"abcdefgh11"},{"Type":"ORGANIZATION","Value":"o-abcdefghij"},{"Type":"ACCOUNT","Value":"222222222222"}]}]}`
+		assert.NoError(t, ValidateResponse("ListHandshakesForAccount", []byte(hs)), p)
+	}
+	bad := `{"Accounts":[{"Id":"123456789012","Arn":"arn:gcp:organizations::123456789012:account/o-abcdefghij/123456789012","Email":"a@example.com","Name":"a","JoinedMethod":"INVITED","JoinedTimestamp":1.7e9}]}`
+	var ve *ValidationError
+	if assert.ErrorAs(t, ValidateResponse("ListAccounts", []byte(bad)), &ve) {
+		assert.True(t, ve.Has("/Accounts/0/Arn", "pattern"), "%v", ve)
+	}
+}
+
+// The InvalidInputException schema takes the reason names the model's
+// documentation still lists besides its enum's.
+func TestDocumentationOnlyReasonsValidate(t *testing.T) {
+	for _, r := range []string{"INVALID_PAGINATION_TOKEN", "INVALID_NEXT_TOKEN", "MAX_FILTER_LIMIT_EXCEEDED", "MAX_LIMIT_EXCEEDED_FILTER"} {
+		assert.NoError(t, ValidateError("InvalidInputException", []byte(`{"__type":"InvalidInputException","Message":"m","Reason":"`+r+`"}`)), r)
+	}
+	assert.Error(t, ValidateError("InvalidInputException", []byte(`{"__type":"InvalidInputException","Message":"m","Reason":"NO_SUCH_REASON"}`)))
+}
