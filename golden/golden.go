@@ -33,7 +33,7 @@ import (
 	"strings"
 )
 
-//go:embed */*.http */errors/*.http */expectations.json
+//go:embed */*.http */errors/*.http */expectations.json */source.json
 var files embed.FS
 
 // FS returns the embedded golden files.
