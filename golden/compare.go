@@ -44,6 +44,9 @@ type Difference struct {
 	Want string
 	Got  string
 	Why  string
+	// Was is, for a defect note, the kind of failure the difference would
+	// be without the documented defect.
+	Was DiffKind
 }
 
 // String renders d on one line, e.g.
@@ -54,8 +57,12 @@ func (d Difference) String() string {
 	if where == "" {
 		where = "(body)"
 	}
+	kind := d.Kind
+	if kind == DiffDefect && d.Was != "" {
+		kind = d.Was
+	}
 	var s string
-	switch d.Kind {
+	switch kind {
 	case DiffMissing:
 		s = fmt.Sprintf("missing %s %s (the golden has %s)", memberOrElement(d.Path), where, d.Want)
 	case DiffExtra:
@@ -203,7 +210,7 @@ type comparer struct {
 
 func (c *comparer) fail(d Difference) {
 	if why, ok := c.defectAt(d.Path); ok {
-		d.Kind, d.Why = DiffDefect, why
+		d.Was, d.Kind, d.Why = d.Kind, DiffDefect, why
 		c.out.Notes = append(c.out.Notes, d)
 		return
 	}

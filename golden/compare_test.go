@@ -229,7 +229,23 @@ func TestCompareSampleTreatsDocumentedDefects(t *testing.T) {
 	assert.False(t, c.Failed(), c.String())
 	require.Len(t, c.Notes, 1)
 	assert.Equal(t, golden.DiffDefect, c.Notes[0].Kind)
-	assert.Contains(t, c.Notes[0].String(), `"FULL" is no OrganizationFeatureSet`)
+	assert.Equal(t, golden.DiffValue, c.Notes[0].Was)
+	assert.Equal(t, `Handshake.Resources[Type=ORGANIZATION].Resources[Type=ORGANIZATION_FEATURE_SET].Value: "ALL" where the golden has "FULL" `+
+		`(the golden keeps a defect of its source, not compared: ORGANIZATION_FEATURE_SET resource value "FULL" is no OrganizationFeatureSet (ALL, CONSOLIDATED_BILLING))`, c.Notes[0].String())
+
+	// The CancelHandshake sample names an ACCOUNT resource for an EMAIL
+	// party: a live answer with the EMAIL resource instead gets notes.
+	cancel, err := golden.Sample("CancelHandshake")
+	require.NoError(t, err)
+	byEmail := []byte(strings.Replace(string(cancel.Body), `"Type": "ACCOUNT",
+        "Value": "222222222222"`, `"Type": "EMAIL",
+        "Value": "susan@example.com"`, 1))
+	require.NotEqual(t, string(cancel.Body), string(byEmail))
+	c, err = golden.CompareSample("CancelHandshake", byEmail)
+	require.NoError(t, err)
+	assert.False(t, c.Failed(), c.String())
+	assert.Contains(t, c.String(), "note: missing element Handshake.Resources[Type=ACCOUNT]")
+	assert.Contains(t, c.String(), "note: extra element Handshake.Resources[Type=EMAIL]")
 	// A difference elsewhere still fails.
 	c, err = golden.CompareSample("InviteAccountToOrganization", []byte(strings.Replace(string(fixed), `"State": "OPEN"`, `"State": "ACCEPTED"`, 1)))
 	require.NoError(t, err)
