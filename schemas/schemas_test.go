@@ -103,7 +103,7 @@ func TestScalarsMatchTheSpecs(t *testing.T) {
 		}
 		assert.Equal(t, want, def["type"], name)
 		if s.Pattern != "" && s.Pattern != "[\\s\\S]*" {
-			assert.Equal(t, s.Pattern, def["pattern"], name)
+			assert.Equal(t, portablePattern(s.Pattern), def["pattern"], "%s: the portable form of the model pattern (portableRewrites)", name)
 		}
 		maxKey, minKey := "maxLength", "minLength"
 		if s.Type == "integer" {
@@ -242,9 +242,10 @@ func TestBareCode(t *testing.T) {
 }
 
 func TestReportSchema(t *testing.T) {
-	good := `{"target":"http://localhost:4566","seed":42,"duration_seconds":1.5,"requests":3,
-		"summary":{"passed":1,"failed":1,"skipped":0,"unsupported":1},
-		"checks":[{"id":"accept-open","operation":"AcceptHandshake","status":"pass","expected":"ACCEPTED","observed":"ACCEPTED","exchange":"","rerun":"runner -seed 42 -check accept-open"}],
+	good := `{"target":"http://localhost:4566","seed":42,"duration_seconds":1.5,"requests":3,"interrupted":false,
+		"summary":{"ran":3,"passed":1,"failed":1,"skipped":0,"unsupported":1,"not_run":0},
+		"groups":[],"capabilities":[],"flags":[],
+		"checks":[{"id":"accept-open","group":"accept","operation":"AcceptHandshake","status":"pass","expected":"ACCEPTED","observed":"ACCEPTED","exchange":"","requests":2,"rerun":"runner -seed 42 -check accept-open"}],
 		"cleanup_failures":[]}`
 	require.NoError(t, ValidateReport([]byte(good)))
 	bad := []struct {
@@ -258,6 +259,9 @@ func TestReportSchema(t *testing.T) {
 		{func(r map[string]any) { delete(r["checks"].([]any)[0].(map[string]any), "rerun") }, "/checks/0", "required"},
 		{func(r map[string]any) { r["summary"].(map[string]any)["failed"] = -1 }, "/summary/failed", "minimum"},
 		{func(r map[string]any) { r["cleanup_failures"] = []any{1} }, "/cleanup_failures/0", "type"},
+		{func(r map[string]any) { delete(r, "interrupted") }, "", "required"},
+		{func(r map[string]any) { r["checks"].([]any)[0].(map[string]any)["status"] = "skipped" }, "/checks/0/status", "enum"},
+		{func(r map[string]any) { r["capabilities"] = []any{map[string]any{"operation": "X", "status": "maybe", "evidence": ""}} }, "/capabilities/0/status", "enum"},
 	}
 	for i, b := range bad {
 		var r map[string]any
