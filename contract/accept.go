@@ -83,7 +83,7 @@ func acceptResponse(t *check.T) {
 	if h.Action != "INVITE" {
 		bad = append(bad, fmt.Sprintf("Action %q, not INVITE", h.Action))
 	}
-	if !hasOrganizationParty(h, a.org.ID) {
+	if !h.FromOrganization(a.org.ID) {
 		bad = append(bad, fmt.Sprintf("Parties %v lack the organization %s", h.Parties, a.org.ID))
 	}
 	if !h.HasParty(a.recipient.AccountID, "ACCOUNT") {
@@ -101,11 +101,6 @@ func acceptResponse(t *check.T) {
 	noteUnknownMembers(t, a.resp)
 }
 
-// hasOrganizationParty reports whether h names the organization orgID as
-// its ORGANIZATION party.
-func hasOrganizationParty(h oracle.Handshake, orgID string) bool {
-	return h.HasParty(orgID, "ORGANIZATION")
-}
 
 func acceptSchema(t *check.T) {
 	a := acceptInvite(t)

@@ -129,7 +129,7 @@ func Judge(e Expectation, a Answer) Verdict {
 	}
 	accepted := false
 	if reasons, ok := e.Codes[a.Code]; ok {
-		if len(reasons) > 0 && !slices.Contains(reasons, a.Reason) {
+		if len(reasons) > 0 && !reasonAllowed(a.Code, a.Reason, reasons) {
 			return fail("%s with Reason %q", a.Code, a.Reason)
 		}
 		accepted = true

@@ -41,6 +41,18 @@ func (h Handshake) HasParty(id, typ string) bool {
 	return slices.Contains(h.Parties, Party{Id: id, Type: typ})
 }
 
+// FromOrganization reports whether h names the organization orgID as its
+// ORGANIZATION party, in any form the sources show (the id, or the id
+// without its "o-" prefix, as the guide's transcripts do).
+func (h Handshake) FromOrganization(orgID string) bool {
+	for _, id := range contract.PartyIDs("ORGANIZATION", orgID) {
+		if h.HasParty(id, "ORGANIZATION") {
+			return true
+		}
+	}
+	return false
+}
+
 // Resource returns h's top-level resource of type typ.
 func (h Handshake) Resource(typ string) (Resource, bool) {
 	for _, r := range h.Resources {

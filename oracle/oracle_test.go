@@ -118,3 +118,32 @@ func TestUnknownMembers(t *testing.T) {
 	assert.Empty(t, UnknownMembers("ListAccounts", []byte(`{"Accounts":[{"Id":"1","Email":"e","State":"ACTIVE"}],"NextToken":"t"}`)))
 	assert.Nil(t, UnknownMembers("NoSuchOperation", []byte(`{}`)))
 }
+
+func TestJudgeAcceptsEquivalentReasonNames(t *testing.T) {
+	e := Invalid("INVALID_NEXT_TOKEN")
+	assert.True(t, Judge(e, Answer{Status: 400, Code: "InvalidInputException", Reason: "INVALID_NEXT_TOKEN"}).Pass)
+	assert.True(t, Judge(e, Answer{Status: 400, Code: "InvalidInputException", Reason: "INVALID_PAGINATION_TOKEN"}).Pass, "the documentation's older name of the same value")
+	assert.False(t, Judge(e, Answer{Status: 400, Code: "InvalidInputException", Reason: "INVALID_PATTERN"}).Pass)
+}
+
+func TestTransitionReasons(t *testing.T) {
+	e, ok := Transition("INVITE", "OPEN", "AcceptHandshake", "sender")
+	require.True(t, ok)
+	require.Contains(t, e.Codes, "HandshakeConstraintViolationException")
+	assert.Equal(t, []string{"ALREADY_IN_AN_ORGANIZATION"}, e.Codes["HandshakeConstraintViolationException"])
+	assert.True(t, Judge(e, Answer{Status: 400, Code: "HandshakeConstraintViolationException", Reason: "ALREADY_IN_AN_ORGANIZATION"}).Pass)
+	assert.False(t, Judge(e, Answer{Status: 400, Code: "HandshakeConstraintViolationException", Reason: "ACCOUNT_NUMBER_LIMIT_EXCEEDED"}).Pass)
+	auth := Expectation{Common: []string{CatAuth}}
+	assert.True(t, Judge(auth, Answer{Status: 400, Code: "MissingAuthenticationTokenException"}).Pass, "awsJson services answer 400 too")
+	assert.True(t, Judge(auth, Answer{Status: 403, Code: "MissingAuthenticationTokenException"}).Pass)
+}
+
+func TestFromOrganization(t *testing.T) {
+	h := Handshake{Parties: []Party{{Id: "abcdefghij", Type: "ORGANIZATION"}}}
+	assert.True(t, h.FromOrganization("o-abcdefghij"), "the guide's transcripts drop the o- prefix")
+	h.Parties[0].Id = "o-abcdefghij"
+	assert.True(t, h.FromOrganization("o-abcdefghij"))
+	assert.False(t, h.FromOrganization("o-other00000"))
+	h.Parties[0].Type = "ACCOUNT"
+	assert.False(t, h.FromOrganization("o-abcdefghij"))
+}

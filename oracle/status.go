@@ -78,4 +78,24 @@ func Reasons(code string) []string {
 }
 
 // commonStatuses returns the statuses a common error may carry.
-func commonStatuses(e specs.CommonError) []int { return []int{e.HTTPStatus} }
+func commonStatuses(e specs.CommonError) []int { return e.Statuses() }
+
+// reasonAllowed reports whether reason, or another name of the same value
+// (a reason the documentation still spells its older way), is one of
+// allowed, the Reason values of exception code.
+func reasonAllowed(code, reason string, allowed []string) bool {
+	if slices.Contains(allowed, reason) {
+		return true
+	}
+	e, ok := contract.Error(code)
+	if !ok || e.ReasonEnum == "" {
+		return false
+	}
+	en, _ := contract.Enum(e.ReasonEnum)
+	for _, same := range en.Equivalents(reason) {
+		if slices.Contains(allowed, same) {
+			return true
+		}
+	}
+	return false
+}

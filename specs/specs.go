@@ -679,7 +679,7 @@ func (e Enum) Equivalents(value string) []string {
 	}
 	out := []string{canon}
 	for _, v := range e.Values {
-		if v.SameAs == canon && !slices.Contains(out, v.Value) {
+		if v.SameAs != "" && v.SameAs == canon && !slices.Contains(out, v.Value) {
 			out = append(out, v.Value)
 		}
 	}

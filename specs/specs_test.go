@@ -372,6 +372,8 @@ func TestDocumentationOnlyReasons(t *testing.T) {
 		assert.ElementsMatch(t, []string{current, old}, e.Equivalents(current), current)
 	}
 	assert.Equal(t, []string{"INPUT_REQUIRED"}, e.Equivalents("INPUT_REQUIRED"))
+	assert.Equal(t, []string{""}, e.Equivalents(""), "a value outside the enum is only itself")
+	assert.Equal(t, []string{"NOT_A_REASON"}, e.Equivalents("NOT_A_REASON"))
 	for _, v := range e.Values {
 		if v.Drift == DriftDocumentationOnly {
 			assert.True(t, e.Has(v.SameAs), "%s sameAs %s", v.Value, v.SameAs)
