@@ -261,7 +261,9 @@ func TestReportSchema(t *testing.T) {
 		{func(r map[string]any) { r["cleanup_failures"] = []any{1} }, "/cleanup_failures/0", "type"},
 		{func(r map[string]any) { delete(r, "interrupted") }, "", "required"},
 		{func(r map[string]any) { r["checks"].([]any)[0].(map[string]any)["status"] = "skipped" }, "/checks/0/status", "enum"},
-		{func(r map[string]any) { r["capabilities"] = []any{map[string]any{"operation": "X", "status": "maybe", "evidence": ""}} }, "/capabilities/0/status", "enum"},
+		{func(r map[string]any) {
+			r["capabilities"] = []any{map[string]any{"operation": "X", "status": "maybe", "evidence": ""}}
+		}, "/capabilities/0/status", "enum"},
 	}
 	for i, b := range bad {
 		var r map[string]any
