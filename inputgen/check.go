@@ -153,7 +153,7 @@ func (o *Op) Judge(body []byte) Judgement {
 	v, err := decode(body)
 	if err != nil {
 		vs := append(pre, violation{Constraint: Constraint{Kind: KindType, Variant: "not JSON: " + err.Error()}})
-		return Judgement{Broken: constraints(vs), Expect: o.table.expectation(vs, false)}
+		return Judgement{Broken: constraints(vs), Expect: o.table.expectation(o.spec, vs, false)}
 	}
 	vs := append(pre, o.check(v)...)
 	return o.judgement(vs)
@@ -171,7 +171,7 @@ func (o *Op) judgement(vs []violation) Judgement {
 		j.Broken = append(j.Broken, v.Constraint)
 		lenientOnly = v.lenient && (lenientOnly || len(j.Broken) == 1)
 	}
-	j.Expect = o.table.expectation(vs, j.Valid || lenientOnly)
+	j.Expect = o.table.expectation(o.spec, vs, j.Valid || lenientOnly)
 	return j
 }
 

@@ -104,27 +104,37 @@ type answer struct {
 	reasons []string
 	why     string
 	source  string
+	// unmodeled marks a rule the model states only in its documentation:
+	// the operation's own code checks it, possibly after the caller (so the
+	// caller errors of callerErrors are allowed too), where the modeled
+	// constraints are validated before the operation runs.
+	unmodeled bool
 }
+
+// callerErrors are the refusals that depend on the caller, not the request
+// (no organization, no permission): an operation may give them before it
+// checks an unmodeled rule. Only those the operation documents are allowed.
+var callerErrors = []string{"AWSOrganizationsNotInUseException", "AccessDeniedException"}
 
 // answers is the constraint → answer table. The reason texts quoted are the
 // model's InvalidInputException documentation (botocore
 // organizations/2016-11-28), which the reference page repeats.
 var answers = map[Kind]answer{
-	KindPattern:   {[]string{"INVALID_PATTERN"}, "the value does not match the member's pattern", "model: INVALID_PATTERN “You provided a value that doesn't match the required pattern”"},
-	KindMinLength: {[]string{"MIN_LENGTH_EXCEEDED"}, "the string is shorter than minLength", "model: MIN_LENGTH_EXCEEDED “a string parameter that is shorter than allowed”"},
-	KindMaxLength: {[]string{"MAX_LENGTH_EXCEEDED"}, "the string is longer than maxLength", "model: MAX_LENGTH_EXCEEDED “a string parameter that is longer than allowed”"},
-	KindMinimum:   {[]string{"MIN_VALUE_EXCEEDED"}, "the number is below minimum", "model: MIN_VALUE_EXCEEDED “a numeric parameter that has a smaller value than allowed”"},
-	KindMaximum:   {[]string{"MAX_VALUE_EXCEEDED"}, "the number is above maximum", "model: MAX_VALUE_EXCEEDED “a numeric parameter that has a larger value than allowed”"},
-	KindEnum:      {[]string{"INVALID_ENUM"}, "the value is not one of the enum's", "model: INVALID_ENUM “You specified an invalid value”"},
-	KindRequired:  {[]string{"INPUT_REQUIRED"}, "a required member is missing (awsJson1_1 reads null as absent)", "model: INPUT_REQUIRED “You must include a value for all required parameters”"},
+	KindPattern:   {[]string{"INVALID_PATTERN"}, "the value does not match the member's pattern", "model: INVALID_PATTERN “You provided a value that doesn't match the required pattern”", false},
+	KindMinLength: {[]string{"MIN_LENGTH_EXCEEDED"}, "the string is shorter than minLength", "model: MIN_LENGTH_EXCEEDED “a string parameter that is shorter than allowed”", false},
+	KindMaxLength: {[]string{"MAX_LENGTH_EXCEEDED"}, "the string is longer than maxLength", "model: MAX_LENGTH_EXCEEDED “a string parameter that is longer than allowed”", false},
+	KindMinimum:   {[]string{"MIN_VALUE_EXCEEDED"}, "the number is below minimum", "model: MIN_VALUE_EXCEEDED “a numeric parameter that has a smaller value than allowed”", false},
+	KindMaximum:   {[]string{"MAX_VALUE_EXCEEDED"}, "the number is above maximum", "model: MAX_VALUE_EXCEEDED “a numeric parameter that has a larger value than allowed”", false},
+	KindEnum:      {[]string{"INVALID_ENUM"}, "the value is not one of the enum's", "model: INVALID_ENUM “You specified an invalid value”", false},
+	KindRequired:  {[]string{"INPUT_REQUIRED"}, "a required member is missing (awsJson1_1 reads null as absent)", "model: INPUT_REQUIRED “You must include a value for all required parameters”", false},
 	// The page calls it MAX_FILTER_LIMIT_EXCEEDED, the model
 	// MAX_LIMIT_EXCEEDED_FILTER (specs/drift.json); only conforming names stay.
-	KindExclusive: {[]string{"MAX_LIMIT_EXCEEDED_FILTER", "MAX_FILTER_LIMIT_EXCEEDED"}, "members documented as mutually exclusive are both present", "model: HandshakeFilter “If you specify ActionType, you cannot also specify ParentHandshakeId”; MAX_FILTER_LIMIT_EXCEEDED “You can specify only one filter parameter for the operation”, renamed MAX_LIMIT_EXCEEDED_FILTER in the model"},
+	KindExclusive: {[]string{"MAX_LIMIT_EXCEEDED_FILTER", "MAX_FILTER_LIMIT_EXCEEDED"}, "members documented as mutually exclusive are both present", "model: HandshakeFilter “If you specify ActionType, you cannot also specify ParentHandshakeId”; MAX_FILTER_LIMIT_EXCEEDED “You can specify only one filter parameter for the operation”, renamed MAX_LIMIT_EXCEEDED_FILTER in the model", true},
 }
 
 // listMember is the reason for an invalid value inside a list, which a
 // service may give instead of the value's own.
-var listMember = answer{[]string{"INVALID_LIST_MEMBER"}, "the broken value is a list member", "model: INVALID_LIST_MEMBER “a list to a parameter that contains at least one invalid value”"}
+var listMember = answer{[]string{"INVALID_LIST_MEMBER"}, "the broken value is a list member", "model: INVALID_LIST_MEMBER “a list to a parameter that contains at least one invalid value”", false}
 
 // table is the answer table with reasons filtered to specs' conforming
 // values, and the common errors accepted for undeserializable input.
@@ -213,7 +223,7 @@ func DeserializeErrors() ([]string, error) {
 // expectation builds the answer to a body that breaks the violations; valid
 // is set when, read as a lenient service may read it, the body is valid
 // (the answer the valid request gets is then allowed too).
-func (t *table) expectation(vs []violation, sameAsValid bool) Expect {
+func (t *table) expectation(op specs.Operation, vs []violation, sameAsValid bool) Expect {
 	e := Expect{Codes: map[string][]string{}, SameAsValid: sameAsValid}
 	var whys, sources []string
 	addReasons := func(rs ...string) {
@@ -254,6 +264,18 @@ func (t *table) expectation(vs []violation, sameAsValid bool) Expect {
 				why = fmt.Sprintf("%s: %s", v.Constraint, v.plausible)
 			}
 			addWhy(why, a.source)
+			if a.unmodeled {
+				var callers []string
+				for _, code := range callerErrors {
+					if op.Documents(code) {
+						e.Codes[code] = nil
+						callers = append(callers, code)
+					}
+				}
+				if len(callers) > 0 {
+					addWhy(fmt.Sprintf("the rule is not a modeled constraint, so the operation may refuse the caller first (%s)", strings.Join(callers, ", ")), "")
+				}
+			}
 			if v.inItem && len(t.listReasons) > 0 {
 				addReasons(t.listReasons...)
 				addWhy(listMember.why+" (or "+strings.Join(t.listReasons, ", ")+")", listMember.source)

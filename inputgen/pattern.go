@@ -324,7 +324,10 @@ func (g *patternGen) gen(n *rnode) {
 	case rRepeat:
 		hi := n.max
 		if hi < 0 {
-			hi = max(n.min, g.budget)
+			// Unbounded: as many as the runes left in the budget allow.
+			sub, _ := lengths(n.subs[0])
+			left := g.budget - utf8.RuneCountInString(g.out.String())
+			hi = n.min + max(0, left)/max(1, sub)
 		}
 		count := biased(g.t, n.min, hi, "repetitions")
 		breakHere := n.site == g.fault && !g.applied
