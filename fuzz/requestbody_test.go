@@ -42,8 +42,9 @@ func FuzzRequestBodyListHandshakesForOrganization(f *testing.F) {
 func FuzzRequestBodyListAccounts(f *testing.F) { fuzzRequestBody(f, "ListAccounts") }
 
 // generatedSeeds is how many valid and broken bodies inputgen adds to each
-// target's seed corpus.
-const generatedSeeds = 24
+// target's seeds at run time, beside the committed testdata/fuzz corpus
+// (drawn with other seeds), so that the seeds follow the generators.
+const generatedSeeds = 8
 
 func fuzzRequestBody(f *testing.F, op string) {
 	for _, b := range seedBodies(f, op) {
@@ -201,6 +202,37 @@ func lenientLength(next http.Handler) http.Handler {
 	})
 }
 
+// typeOnlyInHeader sends the exception name in X-Amzn-ErrorType only: the
+// body lacks the __type its schema requires.
+func typeOnlyInHeader(next http.Handler) http.Handler {
+	return rewrite(next, "DescribeHandshake", func(_ []byte, rec *httptest.ResponseRecorder) *httptest.ResponseRecorder {
+		if rec.Code < 300 {
+			return rec
+		}
+		out := httptest.NewRecorder()
+		out.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		out.Header().Set("X-Amzn-ErrorType", rec.Header().Get("X-Amzn-ErrorType"))
+		out.WriteHeader(rec.Code)
+		out.Body.WriteString(`{"Message":"see the header"}`)
+		return out
+	})
+}
+
+// skeletonHandshake answers every well-formed request with a handshake that
+// lacks the members AWS always sends.
+func skeletonHandshake(next http.Handler) http.Handler {
+	return rewrite(next, "DescribeHandshake", func(_ []byte, rec *httptest.ResponseRecorder) *httptest.ResponseRecorder {
+		if !strings.Contains(rec.Body.String(), "HandshakeNotFoundException") {
+			return rec
+		}
+		out := httptest.NewRecorder()
+		out.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		out.WriteHeader(200)
+		out.Body.WriteString(`{"Handshake":{"Id":"h-00000000","State":"OPEN"}}`)
+		return out
+	})
+}
+
 func TestRequestBodyCheckFailsOnPlantedFaults(t *testing.T) {
 	long := `{"HandshakeId":"h-` + strings.Repeat("a", 33) + `"}`
 	for _, c := range []struct {
@@ -213,6 +245,8 @@ func TestRequestBodyCheckFailsOnPlantedFaults(t *testing.T) {
 		{"HTML on a malformed body", htmlOnMalformed, `{"HandshakeId"`, "an unclassified answer"},
 		{"an undocumented exception", validationException, `{}`, "not documented for DescribeHandshake"},
 		{"a lenient length", lenientLength, long, "expected: InvalidInputException (Reason MAX_LENGTH_EXCEEDED or INVALID_PATTERN)"},
+		{"an error body without __type", typeOnlyInHeader, `{"HandshakeId":"h-ABCDEFGH"}`, "the error body does not match its schema"},
+		{"a success body off its schema", skeletonHandshake, `{"HandshakeId":"h-abcdefgh"}`, "success whose body does not match the response schema"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ref := handlerTarget(t, reference())

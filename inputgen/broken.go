@@ -159,7 +159,7 @@ func (o *Op) Broken() *rapid.Generator[Case] {
 		if !namedFound(c) {
 			t.Fatalf("inputgen: %s: breaking %s gave a body that does not break it: %s (breaks %v)", o.Name, named, body, j.Broken)
 		}
-		if j.Expect.SameAsValid && s.kind != KindUnknownMember {
+		if j.Expect.SameAsValid && s.kind != KindUnknownMember && len(s.path) > 0 {
 			// Read leniently (a final newline a Java-style $ accepts) the
 			// body is valid: that reading is the valid request.
 			c.Valid = marshal(lenient(root, parent, name))

@@ -3,9 +3,7 @@ package inputgen
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/big"
 	"slices"
@@ -150,7 +148,13 @@ func (o *Op) Judge(body []byte) Judgement {
 		pre = append(pre, violation{Constraint: Constraint{Kind: KindType, Variant: "empty body"}, plausible: "an empty body is read as {} or refused as unreadable"})
 		body = []byte("{}")
 	}
-	v, err := decode(body)
+	v, trailing, err := decode(body)
+	if trailing {
+		// One JSON value and then more text: a strict reader refuses the
+		// body, a reader that stops after the first value (Jackson's
+		// default) reads that value.
+		pre = append(pre, violation{Constraint: Constraint{Kind: KindType, Variant: "data after the JSON value"}, lenient: true})
+	}
 	if err != nil {
 		vs := append(pre, violation{Constraint: Constraint{Kind: KindType, Variant: "not JSON: " + err.Error()}})
 		return Judgement{Broken: constraints(vs), Expect: o.table.expectation(o.spec, vs, false)}
@@ -185,18 +189,15 @@ func constraints(vs []violation) []Constraint {
 	return out
 }
 
-// decode reads one JSON value (numbers as json.Number) and nothing after it.
-func decode(body []byte) (any, error) {
+// decode reads the first JSON value of body (numbers as json.Number);
+// trailing reports text after it.
+func decode(body []byte) (v any, trailing bool, err error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("data after the JSON value")
-	}
-	return v, nil
+	return v, len(bytes.TrimSpace(body[dec.InputOffset():])) > 0, nil
 }
 
 // check returns the violations of a decoded body.
