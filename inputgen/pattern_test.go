@@ -72,7 +72,7 @@ func TestMatchingAndNotMatching(t *testing.T) {
 // TestMatchingIsBiasedToBoundaries shows the generator reaches the shortest
 // and longest HandshakeId and the first and last rune of its class.
 func TestMatchingIsBiasedToBoundaries(t *testing.T) {
-	p, err := ParsePattern(`^h-[0-9a-z]{8,32}$`)
+	p, err := ParsePattern(schemaPatterns(t)["HandshakeId"])
 	require.NoError(t, err)
 	g := p.Matching(0, 34)
 	lengths, runes := map[int]int{}, map[rune]int{}
@@ -94,7 +94,7 @@ func TestMatchingIsBiasedToBoundaries(t *testing.T) {
 // TestNotMatchingUsesEveryFault shows each way of breaking a pattern occurs,
 // and that runes out of class are biased to the class's neighbours.
 func TestNotMatchingUsesEveryFault(t *testing.T) {
-	p, err := ParsePattern(`^h-[0-9a-z]{8,32}$`)
+	p, err := ParsePattern(schemaPatterns(t)["HandshakeId"])
 	require.NoError(t, err)
 	g := p.NotMatching(34)
 	seen := map[string]bool{}
@@ -117,16 +117,17 @@ func TestNotMatchingUsesEveryFault(t *testing.T) {
 }
 
 func TestLengths(t *testing.T) {
-	for src, want := range map[string][2]int{
-		`^h-[0-9a-z]{8,32}$`:                 {10, 34},
-		`^\d{12}$`:                           {12, 12},
-		`^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`:    {0, -1},
-		`[^\s@]+@[^\s@]+\.[^\s@]+`:           {5, -1},
-		`^arn:aws:organizations::\d{12}:o-x`: {39, -1},
+	patterns := schemaPatterns(t)
+	for def, want := range map[string][2]int{
+		"HandshakeId":     {10, 34},
+		"AccountId":       {12, 12},
+		"TagKey":          {0, -1},
+		"Email":           {5, -1},
+		"OrganizationArn": {23 + 12 + 14 + 2 + 10, -1}, // "arn:aws:organizations::", 12 digits, ":organization/", "o-", 10 runes; unanchored at the end
 	} {
-		p, err := ParsePattern(src)
+		p, err := ParsePattern(patterns[def])
 		require.NoError(t, err)
 		lo, hi := p.Lengths()
-		assert.Equal(t, want, [2]int{lo, hi}, src)
+		assert.Equal(t, want, [2]int{lo, hi}, def)
 	}
 }
