@@ -54,9 +54,12 @@ var undo = map[string]func(ctx context.Context, tgt *endpoint.Target, p endpoint
 //     (InvalidInputException with a matching Reason, SerializationException
 //     for a wrong JSON type); one with only an unknown member must get what
 //     the same request without it gets (the valid request is sent too, for
-//     operations in validSafe);
-//   - a valid request (sent only for operations in validSafe) must not be
-//     refused as undeserializable or as breaking a constraint;
+//     operations whose valid requests change nothing: Describe*, List*, and
+//     Accept/Decline/CancelHandshake, whose generated ids name no handshake);
+//   - a valid request (sent only for those operations; the others, such as
+//     CreateOrganization and InviteAccountToOrganization, get only broken
+//     requests) must not be refused as undeserializable or as breaking a
+//     constraint;
 //   - every error must be documented for op (or an accepted common error),
 //     with the status specs gives it and a body its error schema accepts;
 //     every success must match op's response schema.
