@@ -118,7 +118,9 @@ var callerErrors = []string{"AWSOrganizationsNotInUseException", "AccessDeniedEx
 
 // answers is the constraint → answer table. The reason texts quoted are the
 // model's InvalidInputException documentation (botocore
-// organizations/2016-11-28), which the reference page repeats.
+// organizations/2016-11-28), which the reference page repeats. Each name is
+// kept only while specs' InvalidInputExceptionReason has it, and joined by
+// the names specs says are the same case (Enum.Equivalents).
 var answers = map[Kind]answer{
 	KindPattern:   {[]string{"INVALID_PATTERN"}, "the value does not match the member's pattern", "model: INVALID_PATTERN “You provided a value that doesn't match the required pattern”", false},
 	KindMinLength: {[]string{"MIN_LENGTH_EXCEEDED"}, "the string is shorter than minLength", "model: MIN_LENGTH_EXCEEDED “a string parameter that is shorter than allowed”", false},
@@ -127,9 +129,9 @@ var answers = map[Kind]answer{
 	KindMaximum:   {[]string{"MAX_VALUE_EXCEEDED"}, "the number is above maximum", "model: MAX_VALUE_EXCEEDED “a numeric parameter that has a larger value than allowed”", false},
 	KindEnum:      {[]string{"INVALID_ENUM"}, "the value is not one of the enum's", "model: INVALID_ENUM “You specified an invalid value”", false},
 	KindRequired:  {[]string{"INPUT_REQUIRED"}, "a required member is missing (awsJson1_1 reads null as absent)", "model: INPUT_REQUIRED “You must include a value for all required parameters”", false},
-	// The page calls it MAX_FILTER_LIMIT_EXCEEDED, the model
-	// MAX_LIMIT_EXCEEDED_FILTER (specs/drift.json); only conforming names stay.
-	KindExclusive: {[]string{"MAX_LIMIT_EXCEEDED_FILTER", "MAX_FILTER_LIMIT_EXCEEDED"}, "members documented as mutually exclusive are both present", "model: HandshakeFilter “If you specify ActionType, you cannot also specify ParentHandshakeId”; MAX_FILTER_LIMIT_EXCEEDED “You can specify only one filter parameter for the operation”, renamed MAX_LIMIT_EXCEEDED_FILTER in the model", true},
+	// The model's enum name; specs adds the page's MAX_FILTER_LIMIT_EXCEEDED
+	// as an equivalent (specs/drift.json).
+	KindExclusive: {[]string{"MAX_LIMIT_EXCEEDED_FILTER"}, "members documented as mutually exclusive are both present", "model: HandshakeFilter “If you specify ActionType, you cannot also specify ParentHandshakeId”; MAX_FILTER_LIMIT_EXCEEDED “You can specify only one filter parameter for the operation”, renamed MAX_LIMIT_EXCEEDED_FILTER in the model", true},
 }
 
 // listMember is the reason for an invalid value inside a list, which a
@@ -169,11 +171,15 @@ func newTable() (*table, error) {
 	if !ok {
 		return nil, fmt.Errorf("inputgen: specs has no enum %s", invalidInputReason)
 	}
+	// conforming keeps the names specs' enum has, with every other name
+	// specs gives the same case (a documentation-only name and the enum's).
 	conforming := func(names []string) []string {
 		var out []string
 		for _, n := range names {
-			if enum.Has(n) {
-				out = append(out, n)
+			for _, eq := range enum.Equivalents(n) {
+				if enum.Has(eq) && !slices.Contains(out, eq) {
+					out = append(out, eq)
+				}
 			}
 		}
 		return out
