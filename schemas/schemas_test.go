@@ -319,3 +319,17 @@ func TestDocumentationOnlyReasonsValidate(t *testing.T) {
 	}
 	assert.Error(t, ValidateError("InvalidInputException", []byte(`{"__type":"InvalidInputException","Message":"m","Reason":"NO_SUCH_REASON"}`)))
 }
+
+func TestDocumentIsAFreshCopy(t *testing.T) {
+	doc, err := Document(DefsFile)
+	require.NoError(t, err)
+	defs := doc.(map[string]any)["$defs"].(map[string]any)
+	id := defs["HandshakeId"].(map[string]any)
+	assert.Equal(t, json.Number("34"), id["maxLength"])
+	id["maxLength"] = json.Number("1")
+	again, err := Document(DefsFile)
+	require.NoError(t, err)
+	assert.Equal(t, json.Number("34"), again.(map[string]any)["$defs"].(map[string]any)["HandshakeId"].(map[string]any)["maxLength"])
+	_, err = Document("nope.schema.json")
+	assert.Error(t, err)
+}
