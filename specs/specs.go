@@ -527,8 +527,9 @@ type OutOfScopeError struct {
 }
 
 // Since says that the expectation for a golden file (relative to golden/,
-// e.g. "AcceptHandshake/errors/X.http") holds from Version on; Form
-// narrows it to one wire form of the error ("" every form), Field to one
+// e.g. "AcceptHandshake/errors/X.http", or a path.Match pattern such as
+// "*/errors/*.http") holds from Version on; Form narrows it to one wire
+// form of the error ("" every form, as recorded included), Field to one
 // field ("" every field).
 type Since struct {
 	Golden  string `json:"golden"`
