@@ -191,7 +191,9 @@ func TestCompareOutputs(t *testing.T) {
 		changed["Path"] = "o-exampleorgid/"                             // a member newer SDKs model
 		o.Output = map[string]any{"Handshake": changed}
 	})
-	edit(t, res[1], g, func(o *replay.Outcome) { o.Output, o.Request, o.Problem = nil, nil, "this SDK has no operation AcceptHandshake" })
+	edit(t, res[1], g, func(o *replay.Outcome) {
+		o.Output, o.Request, o.Problem = nil, nil, "this SDK has no operation AcceptHandshake"
+	})
 	r := Compare(specs.Must(), cases, res)
 	require.Len(t, r.Failures, 7, "output, Handshake.State and the five fields of the request")
 	assert.Equal(t, []string{
