@@ -207,7 +207,9 @@ func firstSetupError(errs []error) error {
 	switch {
 	case n == 0:
 		return nil
-	case n > 1:
+	case n == 2:
+		return setupErrorf("%v (and 1 more version failed)", first)
+	case n > 2:
 		return setupErrorf("%v (and %d more versions failed)", first, n-1)
 	}
 	var se *SetupError
@@ -258,7 +260,10 @@ func runVersion(ctx context.Context, goCmd, version string, cases []byte, timeou
 		}
 		return out, nil
 	}
-	if _, err := step("resolving and downloading the SDK (go mod tidy; needs the module proxy)", "mod", "tidy"); err != nil {
+	if err := download(ctx, goCmd, dir, env, version, timeout); err != nil {
+		return res, err
+	}
+	if _, err := step("resolving the SDK's dependencies (go mod tidy; needs the module proxy)", "mod", "tidy"); err != nil {
 		return res, err
 	}
 	mods, err := sdkmodel.Locate(ctx, dir, env, sdkmodel.Module, coreModule, smithyModule)
@@ -293,6 +298,28 @@ func runVersion(ctx context.Context, goCmd, version string, cases []byte, timeou
 		return res, setupErrorf("%s: the replay program printed no result: %v", version, err)
 	}
 	return res, nil
+}
+
+// download fetches the version with `go mod download -json`, whose Error
+// member says plainly why a version cannot be had.
+func download(ctx context.Context, goCmd, dir string, env []string, version string, timeout time.Duration) error {
+	mod := sdkmodel.Module + "@" + version
+	cmd := exec.CommandContext(ctx, goCmd, "mod", "download", "-json", mod)
+	cmd.Dir, cmd.Env = dir, env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if ctx.Err() != nil {
+		return setupErrorf("%s: downloading %s did not finish within %s (raise --timeout)", version, mod, timeout)
+	}
+	var info struct{ Error string }
+	if jerr := json.Unmarshal(out, &info); jerr == nil && info.Error != "" {
+		return setupErrorf("%s: cannot download %s (needs the Go module proxy): %s", version, mod, strings.TrimPrefix(info.Error, mod+": "))
+	}
+	if err != nil {
+		return setupErrorf("%s: cannot download %s (needs the Go module proxy): %s", version, mod, goMessage(stderr.String(), err))
+	}
+	return nil
 }
 
 // goMessage is the gist of a go command's failure, on one line: its
