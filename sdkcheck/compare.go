@@ -100,8 +100,11 @@ type Report struct {
 	Unregistered map[string][]string `json:"unregistered,omitempty"`
 	Failures     []string            `json:"failures"`
 	NotModelled  []string            `json:"notModelled"`
-	Cases        int                 `json:"cases"`
-	Probes       int                 `json:"probes"`
+	// SinceNotes are the specs/sdk.json since entries that turned a
+	// difference into "not modelled", each once, with its reason.
+	SinceNotes []string `json:"sinceNotes,omitempty"`
+	Cases      int      `json:"cases"`
+	Probes     int      `json:"probes"`
 }
 
 // VersionSummary names one version checked.
@@ -171,10 +174,22 @@ func Compare(c *specs.Contract, cases []Case, results []VersionResult) *Report {
 			rt.Rows = append(rt.Rows, requestRows(c, cs, versions, outcomes)...)
 		}
 	}
+	notes := map[string]bool{}
 	for _, g := range order {
 		t := tables[g]
 		r.Tables = append(r.Tables, *t)
 		for _, row := range t.Rows {
+			for _, cell := range row.Cells {
+				if cell.Status == StatusNotModelled {
+					if s, ok := sinceFor(c, t.Golden, row.Form, row.Field, cell.Version); ok {
+						n := sinceNote(s)
+						if !notes[n] {
+							notes[n] = true
+							r.SinceNotes = append(r.SinceNotes, n)
+						}
+					}
+				}
+			}
 			line, failed, nm := rowMessage(t.Golden, row)
 			switch {
 			case failed:
@@ -449,6 +464,19 @@ func sinceFor(c *specs.Contract, goldenPath, form, name, version string) (specs.
 	return best, found
 }
 
+// sinceNote is one since entry on one line: what it covers, from which
+// version, and why.
+func sinceNote(s specs.Since) string {
+	what := s.Golden
+	if s.Form != "" {
+		what += " [" + s.Form + "]"
+	}
+	if s.Field != "" {
+		what += " " + s.Field
+	}
+	return fmt.Sprintf("%s holds from %s: %s", what, s.Version, s.Note)
+}
+
 // goldenMatches reports whether a since entry's golden (a path, or a
 // path.Match pattern such as "*/errors/*.http") names goldenPath.
 func goldenMatches(pattern, goldenPath string) bool {
@@ -473,11 +501,7 @@ func rowMessage(goldenPath string, row Row) (line string, failed, notModelled bo
 			parts = append(parts, fmt.Sprintf("%s decodes %s", c.Version, quote(c.Decoded, 100)))
 		case StatusNotModelled:
 			notModelled = true
-			why := "holds from " + c.Since
-			if c.Note != "" {
-				why += ": " + c.Note
-			}
-			parts = append(parts, fmt.Sprintf("%s decodes %s (not modelled in this version; %s)", c.Version, quote(c.Decoded, 100), why))
+			parts = append(parts, fmt.Sprintf("%s decodes %s (not modelled in this version: holds from %s)", c.Version, quote(c.Decoded, 100), c.Since))
 		}
 	}
 	if !failed && !notModelled {

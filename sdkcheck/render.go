@@ -58,6 +58,10 @@ func (r *Report) WriteText(w io.Writer) error {
 		for _, l := range r.NotModelled {
 			ew.printf("  %s\n", l)
 		}
+		ew.printf("  why (specs/sdk.json since):\n")
+		for _, n := range r.SinceNotes {
+			ew.printf("    %s\n", n)
+		}
 	}
 	if len(r.Failures) > 0 {
 		ew.printf("\nDifferences (%d):\n", len(r.Failures))
@@ -71,7 +75,7 @@ func (r *Report) WriteText(w io.Writer) error {
 
 // Summary is the closing line: what was checked and what was found.
 func (r *Report) Summary() string {
-	verdict := "every version decodes every golden as expected"
+	verdict := "no differences"
 	if r.Failed() {
 		verdict = fmt.Sprintf("%d differences", len(r.Failures))
 		if len(r.Failures) == 1 {
