@@ -29,7 +29,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, t := range r.Tables {
 		ew.printf("\n%s", t.Golden)
 		if t.Forms > 0 {
-			ew.printf("  (as recorded and %d wire forms of its type; a form is listed only where it decodes differently)", t.Forms)
+			ew.printf("  (as recorded and %d wire forms of its type; a form is listed only where it decodes otherwise)", t.Forms)
 		}
 		ew.printf("\n")
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
