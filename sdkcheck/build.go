@@ -254,7 +254,7 @@ func runVersion(ctx context.Context, goCmd, version string, cases []byte, timeou
 		out, err := cmd.Output()
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, setupErrorf("%s: %s did not finish within %s (raise --timeout)", version, what, timeout)
+				return nil, stopped(ctx, version, what, timeout)
 			}
 			return nil, setupErrorf("%s: %s failed: %s", version, what, goMessage(stderr.String(), err))
 		}
@@ -290,7 +290,7 @@ func runVersion(ctx context.Context, goCmd, version string, cases []byte, timeou
 	out, err := cmd.Output()
 	if err != nil {
 		if ctx.Err() != nil {
-			return res, setupErrorf("%s: the replay did not finish within %s (raise --timeout)", version, timeout)
+			return res, stopped(ctx, version, "the replay", timeout)
 		}
 		return res, setupErrorf("%s: the replay program failed: %s", version, goMessage(stderr.String(), err))
 	}
@@ -298,6 +298,15 @@ func runVersion(ctx context.Context, goCmd, version string, cases []byte, timeou
 		return res, setupErrorf("%s: the replay program printed no result: %v", version, err)
 	}
 	return res, nil
+}
+
+// stopped says why a step of one version ended early: its deadline, or an
+// interrupt of the whole run.
+func stopped(ctx context.Context, version, what string, timeout time.Duration) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return setupErrorf("%s: %s did not finish within %s (raise --timeout)", version, what, timeout)
+	}
+	return setupErrorf("%s: %s was interrupted", version, what)
 }
 
 // download fetches the version with `go mod download -json`, whose Error
@@ -310,7 +319,7 @@ func download(ctx context.Context, goCmd, dir string, env []string, version stri
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if ctx.Err() != nil {
-		return setupErrorf("%s: downloading %s did not finish within %s (raise --timeout)", version, mod, timeout)
+		return stopped(ctx, version, "downloading "+mod, timeout)
 	}
 	var info struct{ Error string }
 	if jerr := json.Unmarshal(out, &info); jerr == nil && info.Error != "" {

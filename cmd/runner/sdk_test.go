@@ -136,3 +136,14 @@ func TestSDKVersionThatDoesNotExist(t *testing.T) {
 	assert.True(t, strings.HasPrefix(msg, "runner sdk: v1.999.0: cannot download github.com/aws/aws-sdk-go-v2/service/organizations@v1.999.0 (needs the Go module proxy): "), msg)
 	assert.Equal(t, 1, strings.Count(errOut, "runner sdk:"), "one error line: %q", errOut)
 }
+
+// A version that cannot be built within --timeout is exit 2, one line.
+func TestSDKTimeout(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	code, out, errOut := runRunner(t, "sdk", "--timeout", "1ms", "v1.62.8")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Regexp(t, `^runner sdk: v1\.62\.8: .* did not finish within 1ms \(raise --timeout\)$`, lastLine(errOut))
+}
