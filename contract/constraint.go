@@ -1,87 +1,105 @@
 package contract
 
 import (
-	"context"
 	"fmt"
+
+	"github.com/orgconform/orgconform/check"
+	"github.com/orgconform/orgconform/fixture"
+	"github.com/orgconform/orgconform/oracle"
 )
 
 // constraintChecks are the scenarios where a well-formed request breaks a
 // rule of the organization's state.
-func constraintChecks() []Check {
-	mk := func(id, op string, needs []string, run func(*T)) Check {
-		return Check{ID: "constraint/" + id, Group: "constraint", Operation: op, Needs: append([]string{"CreateOrganization"}, needs...), run: run}
+func constraintChecks() []check.Check {
+	mk := func(id, op string, ops []string, n fixture.Need, invitations int, run func(*check.T)) check.Check {
+		return check.Check{ID: "constraint/" + id, Group: "constraint", Operation: op,
+			Needs: check.Needs{Ops: ops, Principals: n, Invitations: invitations}, Run: run}
 	}
-	out := []Check{
-		mk("accept/already-in-another-organization", "AcceptHandshake", []string{"InviteAccountToOrganization", "AcceptHandshake"}, (*T).acceptWhileMember),
-		mk("accept/manages-another-organization", "AcceptHandshake", []string{"InviteAccountToOrganization", "AcceptHandshake"}, (*T).acceptWhileManaging),
-		mk("invite/duplicate", "InviteAccountToOrganization", []string{"InviteAccountToOrganization"}, (*T).duplicateInvite),
-		mk("enable-all-features/already-all", "EnableAllFeatures", []string{"EnableAllFeatures"}, (*T).enableAllTwice),
+	invite := []string{"InviteAccountToOrganization", "AcceptHandshake"}
+	out := []check.Check{
+		mk("accept/already-in-another-organization", "AcceptHandshake", invite, need{fixture.Management: 2, fixture.Recipient: 1}, 2, acceptWhileMember),
+		mk("accept/manages-another-organization", "AcceptHandshake", invite, need{fixture.Management: 1, fixture.Recipient: 1}, 1, acceptWhileManaging),
+		mk("invite/duplicate", "InviteAccountToOrganization", []string{"InviteAccountToOrganization"}, need{fixture.Management: 1, fixture.Recipient: 1}, 2, duplicateInvite),
+		mk("enable-all-features/already-all", "EnableAllFeatures", []string{"EnableAllFeatures"}, need{fixture.Management: 1}, 1, enableAllTwice),
 	}
 	for _, op := range []string{"DescribeOrganization", "ListAccounts", "ListHandshakesForOrganization", "EnableAllFeatures", "LeaveOrganization", "DeleteOrganization"} {
-		out = append(out, Check{ID: "constraint/not-in-organization/" + op, Group: "constraint", Operation: op, Needs: []string{op},
-			run: func(t *T) { t.notInUse(op) }})
+		out = append(out, mk("not-in-organization/"+op, op, []string{op}, need{fixture.Outsider: 1}, 0, func(t *check.T) { notInUse(t, op) }))
 	}
 	return out
 }
 
+// alreadyMember is the answer to accepting while in another organization.
+var alreadyMember = oracle.Expectation{Codes: map[string][]string{"HandshakeConstraintViolationException": {"ALREADY_IN_AN_ORGANIZATION"}},
+	Source: "reference: HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION — the handshake request is invalid because the invited account is already a member of an organization"}
+
 // acceptWhileMember: an account invited by A joins B, then accepts A's
-// invitation (reference: ALREADY_IN_AN_ORGANIZATION).
-func (t *T) acceptWhileMember() {
-	a, b := t.newOrg("ALL"), t.newOrg("ALL")
-	x := t.tgt.Mint(roleRecipient)
-	inv := t.invite(a, x)
-	t.join(b, x)
-	r := t.call(x, "AcceptHandshake", map[string]string{"HandshakeId": inv.Id})
+// invitation.
+func acceptWhileMember(t *check.T) {
+	a, b := fixture.Organization(t, fixture.AllFeatures), fixture.Organization(t, fixture.AllFeatures)
+	x := t.Principal(fixture.Recipient)
+	inv := fixture.Invite(t, a, x)
+	fixture.Join(t, b, x)
+	r := t.Call(x, "AcceptHandshake", map[string]string{"HandshakeId": inv.Id})
 	if r.OK() {
-		t.leaveLater(a, x)
+		fixture.LeaveLater(t, a, x)
 	}
-	t.judgeError(r, expectation{Codes: map[string][]string{"HandshakeConstraintViolationException": {"ALREADY_IN_AN_ORGANIZATION"}}})
+	t.Expect(r, alreadyMember)
 }
 
-// acceptWhileManaging: an invited account creates its own organization,
-// then accepts. The management account cannot leave its organization, so
+// acceptWhileManaging: an invited account makes its own organization, then
+// accepts. The management account cannot leave its organization, so
 // MasterCannotLeaveOrganizationException (model) is as plausible as
 // ALREADY_IN_AN_ORGANIZATION.
-func (t *T) acceptWhileManaging() {
-	a := t.newOrg("ALL")
-	x := t.tgt.Mint(roleOther)
-	inv := t.invite(a, x)
-	t.setup(t.call(x, "CreateOrganization", map[string]string{"FeatureSet": "ALL"}), "CreateOrganization")
-	t.Cleanup("delete organization of "+x.AccountID, func(ctx context.Context) error {
-		return t.undo(ctx, x, "DeleteOrganization", nil, "AWSOrganizationsNotInUseException")
-	})
-	r := t.call(x, "AcceptHandshake", map[string]string{"HandshakeId": inv.Id})
-	t.judgeError(r, expectation{Codes: map[string][]string{
-		"HandshakeConstraintViolationException":  {"ALREADY_IN_AN_ORGANIZATION"},
-		"MasterCannotLeaveOrganizationException": nil,
-	}})
+func acceptWhileManaging(t *check.T) {
+	a := fixture.Organization(t, fixture.AllFeatures)
+	x := t.Principal(fixture.Recipient)
+	inv := fixture.Invite(t, a, x)
+	fixture.OrganizationOf(t, x, fixture.AllFeatures)
+	r := t.Call(x, "AcceptHandshake", map[string]string{"HandshakeId": inv.Id})
+	if r.OK() {
+		fixture.LeaveLater(t, a, x)
+	}
+	e := alreadyMember
+	e.Codes = map[string][]string{"HandshakeConstraintViolationException": {"ALREADY_IN_AN_ORGANIZATION"}, "MasterCannotLeaveOrganizationException": nil}
+	t.Expect(r, e.Because("the caller manages an organization of its own, which it cannot leave"))
 }
 
 // duplicateInvite: a second invitation of an account with one still open.
-func (t *T) duplicateInvite() {
-	o := t.newOrg("ALL")
-	x := t.tgt.Mint(roleRecipient)
-	t.invite(o, x)
-	r := t.call(o.mgmt, "InviteAccountToOrganization", map[string]any{"Target": map[string]string{"Type": "ACCOUNT", "Id": x.AccountID}})
+func duplicateInvite(t *check.T) {
+	o := fixture.Organization(t, fixture.AllFeatures)
+	x := t.Principal(fixture.Recipient)
+	fixture.Invite(t, o, x)
+	r := t.Call(o.Mgmt, "InviteAccountToOrganization", map[string]any{"Target": map[string]string{"Type": "ACCOUNT", "Id": x.AccountID}})
 	if r.OK() {
-		t.cancelLater(o.mgmt, t.handshakeOf(r).Id)
+		fixture.CancelLater(t, o.Mgmt, t.Handshake(r).Id)
 	}
-	t.judgeError(r, expectation{Codes: codes("DuplicateHandshakeException"), Why: "an open invitation to the same account exists"})
+	e := oracle.Errors("DuplicateHandshakeException").Because("an open invitation to the same account exists")
+	e.Source = "model: DuplicateHandshakeException — a handshake with the same action and target already exists"
+	t.Expect(r, e)
 }
 
-// enableAllTwice: EnableAllFeatures on an organization that has all features.
-func (t *T) enableAllTwice() {
-	o := t.newOrg("ALL")
-	r := t.call(o.mgmt, "EnableAllFeatures", nil)
+// enableAllTwice: EnableAllFeatures on an organization that has all
+// features.
+func enableAllTwice(t *check.T) {
+	o := fixture.Organization(t, fixture.AllFeatures)
+	r := t.Call(o.Mgmt, "EnableAllFeatures", nil)
 	if r.OK() {
-		t.cancelLater(o.mgmt, t.handshakeOf(r).Id)
+		fixture.CancelLater(t, o.Mgmt, t.Handshake(r).Id)
 	}
-	t.judgeError(r, expectation{Codes: map[string][]string{"HandshakeConstraintViolationException": {"ORGANIZATION_ALREADY_HAS_ALL_FEATURES"}}})
+	t.Expect(r, oracle.Expectation{Codes: map[string][]string{"HandshakeConstraintViolationException": {"ORGANIZATION_ALREADY_HAS_ALL_FEATURES"}},
+		Source: "reference: ORGANIZATION_ALREADY_HAS_ALL_FEATURES — the handshake request is invalid because the organization has already enabled all features"})
 }
 
-// notInUse: op called by an account in no organization.
-func (t *T) notInUse(op string) {
-	x := t.tgt.Mint(roleOutsider)
-	r := t.call(x, op, nil)
-	t.judgeError(r, expectation{Codes: codes("AWSOrganizationsNotInUseException"), Why: fmt.Sprintf("account %s belongs to no organization", x.AccountID)})
+// notInUse: op called by an account in no organization. A target that
+// creates organizations implicitly has no such account, so the check
+// cannot apply there.
+func notInUse(t *check.T, op string) {
+	if f, _ := t.Session().Caps().Flag(check.FlagImplicitOrganizations); f.On {
+		t.SkipCause("the target creates organizations implicitly", "the target creates organizations implicitly (%s): no account is outside an organization", f.Evidence)
+	}
+	x := t.Principal(fixture.Outsider)
+	r := t.Call(x, op, nil)
+	e := oracle.Errors("AWSOrganizationsNotInUseException").Because(fmt.Sprintf("account %s belongs to no organization", x.AccountID))
+	e.Source = "reference: AWSOrganizationsNotInUseException — your account isn't a member of an organization"
+	t.Expect(r, e)
 }

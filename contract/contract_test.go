@@ -23,5 +23,5 @@ func TestConformance(t *testing.T) {
 	}
 	tgt, err := endpoint.New(endpoint.Config{Endpoint: url})
 	require.NoError(t, err)
-	contract.Run(t, tgt)
+	contract.Run(t, tgt, contract.Options{Parallel: 8})
 }

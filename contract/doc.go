@@ -1,31 +1,28 @@
-// Package contract holds orgconform's contract scenarios and the vocabulary
-// they are written in.
+// Package contract holds orgconform's written scenarios — the checks of a
+// conformance run — and the run's entry points.
 //
-// A Check is one named scenario with a stable id (for example
-// "accept/success/response" or "transition/INVITE/OPEN/AcceptHandshake/sender").
-// Checks reach a target only through package endpoint, and
-// judge what they see against the contract data in packages specs, schemas
-// and golden. Every check ends in one Status: pass, fail, skip or
-// unsupported (the target evidently does not implement an operation the
-// check needs).
+// A check has a stable id (for example "accept/success/response" or
+// "transition/INVITE/OPEN/AcceptHandshake/sender"), reaches a target only
+// through package endpoint, builds on package fixture and judges with
+// package oracle. Every check ends in one status: pass, fail, skip,
+// unsupported (the target offers no way to something the check needs) or
+// not run (the run was interrupted first).
 //
 // Entry points:
 //
-//   - Checks lists every check in run order.
+//   - Checks lists every written check in run order.
 //
-//   - Execute runs the checks against a target and returns a Report; the
+//   - Execute runs checks against a target and returns a check.Report; the
 //     runner uses it.
 //
 //   - Run runs them from a Go test, one subtest per check:
 //
 //     func TestConformance(t *testing.T) {
-//     tgt, _ := target.New(target.Config{Endpoint: url})
-//     contract.Run(t, tgt)
+//     tgt, _ := endpoint.New(endpoint.Config{Endpoint: url})
+//     contract.Run(t, tgt, contract.Options{})
 //     }
 //
-// Files by concern: check.go (Check, T, Status), run.go (Execute, Run,
-// Report), fixtures.go (organizations, invitations and cleanup), oracle.go
-// (what the spec allows), handshake.go (reading handshake bodies), and one
-// file per group of scenarios: accept.go, transitions.go, input.go,
-// constraint.go, protocol.go, golden.go.
+// Files by concern: contract.go (entry points), one file per group of
+// scenarios: protocol.go, input.go, accept.go, transitions.go,
+// constraint.go, sdk.go, golden.go, errors.go.
 package contract

@@ -1,80 +1,51 @@
 package contract
 
 import (
-	"encoding/json"
 	"fmt"
-	"slices"
 
-	"github.com/orgconform/orgconform/endpoint"
-	"github.com/orgconform/orgconform/schemas"
+	"github.com/orgconform/orgconform/check"
 )
 
-// errorChecks judge every error response the run has seen, per operation:
+// errorChecks judge every error answer the run has seen, per operation:
 // only documented exceptions (or a common error the call accepts), with a
-// body valid against the exception's schema. They run last.
-func errorChecks() []Check {
-	var out []Check
-	for _, op := range contract.Operations {
+// body valid against the exception's schema. They run after the others.
+func errorChecks() []check.Check {
+	var out []check.Check
+	for _, op := range spec.Operations {
 		out = append(out,
-			Check{ID: "errors/" + op.Name + "/documented", Group: "errors", Operation: op.Name,
-				run: func(t *T) { t.documentedErrors(op.Name) }},
-			Check{ID: "errors/" + op.Name + "/schema", Group: "errors", Operation: op.Name,
-				run: func(t *T) { t.errorSchemas(op.Name) }},
+			check.Check{ID: "errors/" + op.Name + "/documented", Group: "errors", Operation: op.Name, After: true,
+				Run: func(t *check.T) { documentedErrors(t, op.Name) }},
+			check.Check{ID: "errors/" + op.Name + "/schema", Group: "errors", Operation: op.Name, After: true,
+				Run: func(t *check.T) { errorSchemas(t, op.Name) }},
 		)
 	}
 	return out
 }
 
-// errorsSeen returns the error responses of op seen so far in the run.
-func (t *T) errorsSeen(op string) []observed {
-	var out []observed
-	for _, o := range t.run.observations() {
-		if o.resp.Op == op && o.resp.Kind == endpoint.KindError {
-			out = append(out, o)
-		}
+func seen(t *check.T, op string) (undocumented, schemaBroken *check.Observed) {
+	n, u, s := t.Session().ErrorsSeen(op)
+	if n == 0 {
+		t.SkipCause("not provoked in this run", "not provoked in this run: no error answer of %s was seen (run the other checks too)", op)
 	}
-	if len(out) == 0 {
-		t.Skipf("no error response of %s was seen in this run (run the other checks too)", op)
-	}
-	return out
+	return u, s
 }
 
-func (t *T) documentedErrors(op string) {
-	spec, _ := contract.Operation(op)
-	for _, o := range t.errorsSeen(op) {
-		if spec.Documents(o.resp.Code) || transient(o.resp) {
-			continue
-		}
-		accepted := false
-		for _, cat := range o.common {
-			accepted = accepted || slices.Contains(contract.CommonErrorsFor(cat), o.resp.Code)
-		}
-		if !accepted {
-			t.Failf(o.resp, fmt.Sprintf("one of the exceptions %s documents: %v", op, spec.ErrorNames()),
-				"%s (in check %s)", o.resp.Code, o.check)
-		}
+func documentedErrors(t *check.T, op string) {
+	u, _ := seen(t, op)
+	o, _ := spec.Operation(op)
+	t.Source(fmt.Sprintf("%s: the exceptions %s documents", o.Source, op))
+	if u != nil {
+		t.Attach(u.Exchange)
+		t.Failf(nil, fmt.Sprintf("one of the exceptions %s documents: %v", op, o.ErrorNames()),
+			"%s (in check %s)", u.Summary, u.Check)
 	}
 }
 
-func (t *T) errorSchemas(op string) {
-	for _, o := range t.errorsSeen(op) {
-		if err := schemas.ValidateError(o.resp.Code, withType(o.resp.Body, o.resp.Code)); err != nil {
-			t.Failf(o.resp, "an error body valid against the schema of "+o.resp.Code, "%v (in check %s)", err, o.check)
-		}
+func errorSchemas(t *check.T, op string) {
+	_, s := seen(t, op)
+	t.Source("schemas/errors: the exception's body")
+	if s != nil {
+		t.Attach(s.Exchange)
+		t.Failf(nil, "an error body valid against the schema of "+s.Code, "%s (in check %s)", s.Problem, s.Check)
 	}
-}
-
-// withType adds "__type" to an error body that carries its code only in the
-// X-Amzn-ErrorType header, which awsJson1_1 clients accept as well.
-func withType(body []byte, code string) []byte {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(body, &m) != nil || m == nil {
-		return body
-	}
-	if _, ok := m["__type"]; ok || code == "" {
-		return body
-	}
-	m["__type"], _ = json.Marshal(code)
-	out, _ := json.Marshal(m)
-	return out
 }

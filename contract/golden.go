@@ -1,83 +1,92 @@
 package contract
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 
-	"github.com/orgconform/orgconform/endpoint"
+	"github.com/orgconform/orgconform/check"
+	"github.com/orgconform/orgconform/fixture"
 	"github.com/orgconform/orgconform/golden"
+	"github.com/orgconform/orgconform/oracle"
 )
 
 // goldenChecks compare live bodies with the documented ones in golden/,
 // after normalisation (placeholders for ids, ARNs, timestamps, account ids
 // and emails; free text masked).
-func goldenChecks() []Check {
-	out := []Check{{
+func goldenChecks() []check.Check {
+	out := []check.Check{{
 		ID: "golden/AcceptHandshake/sample-response", Group: "golden", Operation: "AcceptHandshake",
-		Needs: []string{"CreateOrganization", "InviteAccountToOrganization", "AcceptHandshake", "ListAccounts", "RemoveAccountFromOrganization"},
-		run:   (*T).goldenSample,
+		Needs: check.Needs{Ops: []string{"InviteAccountToOrganization", "AcceptHandshake"},
+			Principals: need{fixture.Management: 1, fixture.Recipient: 1}, Invitations: 2},
+		Run: goldenSample,
 	}}
-	for _, name := range contractErrorNames("AcceptHandshake") {
-		out = append(out, Check{
-			ID: "golden/AcceptHandshake/errors/" + name, Group: "golden", Operation: "AcceptHandshake",
-			run: func(t *T) { t.goldenError("AcceptHandshake", name) },
+	for _, name := range errorNames("AcceptHandshake") {
+		out = append(out, check.Check{
+			ID: "golden/AcceptHandshake/errors/" + name, Group: "golden", Operation: "AcceptHandshake", After: true,
+			Run: func(t *check.T) { goldenError(t, "AcceptHandshake", name) },
 		})
 	}
 	return out
 }
 
-func contractErrorNames(op string) []string {
-	spec, _ := contract.Operation(op)
-	return spec.ErrorNames()
+func errorNames(op string) []string {
+	o, _ := spec.Operation(op)
+	return o.ErrorNames()
 }
 
 // goldenSample reproduces the reference sample: an invitation by email,
 // accepted, compared with golden/AcceptHandshake/sample.response.http.
-func (t *T) goldenSample() {
-	want := t.goldenFile("AcceptHandshake/sample.response.http")
-	rec := t.tgt.Mint(roleRecipient)
-	email := t.accountEmail(rec)
-	o := t.newOrg("ALL")
-	h := t.inviteEmail(o, email)
-	r := t.call(rec, "AcceptHandshake", map[string]string{"HandshakeId": h.Id})
-	t.unsupportedIf(r)
+func goldenSample(t *check.T) {
+	want := goldenFile(t, "AcceptHandshake/sample.response.http")
+	t.Source("reference: the AcceptHandshake sample response")
+	o := fixture.Organization(t, fixture.AllFeatures)
+	rec := t.Principal(fixture.Recipient)
+	email := fixture.AccountEmail(t, o, rec)
+	h := fixture.InviteEmail(t, o, email)
+	r := t.Call(rec, "AcceptHandshake", map[string]string{"HandshakeId": h.Id})
+	t.Unanswered(r)
 	if r.OK() {
-		t.leaveLater(o, rec)
+		fixture.LeaveLater(t, o, rec)
 	}
 	if r.Status != want.StatusCode {
 		t.Failf(r, fmt.Sprintf("HTTP %d as in the sample response", want.StatusCode), "%s", r.Summary())
 	}
-	if diff := golden.Compare(canonical(want.Body), canonical(r.Body)); diff != "" {
-		t.Failf(r, "the reference sample response, after normalisation (-sample +observed)", "%s", diff)
+	cmp, err := golden.CompareSample("AcceptHandshake", r.Body)
+	if err != nil {
+		t.Failf(nil, "the golden sample of AcceptHandshake", "%v", err)
+	}
+	for _, n := range cmp.NoteLines() {
+		t.Notef("%s", n)
+	}
+	if cmp.Failed() {
+		t.Failf(r, "the reference sample response, ids, timestamps and free text aside", "%s", cmp.String())
 	}
 }
 
-// goldenError compares the AcceptHandshake error bodies of exception name
-// seen in this run with golden/AcceptHandshake/errors/<name>.http: status,
-// members and bare __type (message text and reason values masked).
-func (t *T) goldenError(op, name string) {
-	want := t.goldenFile(op + "/errors/" + name + ".http")
-	var seen *endpoint.Response
-	for _, o := range t.run.observations() {
-		if o.resp.Op == op && o.resp.Kind == endpoint.KindError && o.resp.Code == name {
-			seen = o.resp
-			break
-		}
+// goldenError compares the first AcceptHandshake error body of exception
+// name seen in this run with golden/AcceptHandshake/errors/<name>.http:
+// status, members and bare __type (message text and reason values masked).
+func goldenError(t *check.T, op, name string) {
+	want := goldenFile(t, op+"/errors/"+name+".http")
+	t.Source("golden: " + op + "/errors/" + name + ".http")
+	seen, ok := t.Session().FirstError(op, name)
+	if !ok {
+		t.SkipCause("not provoked in this run", "not provoked in this run: no check provoked %s from %s", name, op)
 	}
-	if seen == nil {
-		t.Skipf("no check in this run provoked %s from %s", name, op)
+	statuses, _ := oracle.Statuses(name)
+	statuses = append(statuses, want.StatusCode)
+	t.Attach(seen.Exchange)
+	if !slices.Contains(statuses, seen.Status) {
+		t.Failf(nil, fmt.Sprintf("HTTP %v as in the golden error (or the model's status)", statuses), "HTTP %d (in check %s)", seen.Status, seen.Check)
 	}
-	if seen.Status != want.StatusCode {
-		t.Failf(seen, fmt.Sprintf("HTTP %d as in the golden error", want.StatusCode), "HTTP %d", seen.Status)
-	}
-	if diff := golden.Compare(errorShape(want.Body, name), errorShape(seen.Body, seen.Code)); diff != "" {
-		t.Failf(seen, "the golden error body's members (-golden +observed)", "%s", diff)
+	if diff := golden.Compare(errorShape(memberSet(want.Body), name), errorShape(seen.Members, seen.Code)); diff != "" {
+		t.Failf(nil, "the golden error body's members (-golden +observed)", "%s (in check %s)", diff, seen.Check)
 	}
 }
 
-func (t *T) goldenFile(path string) *golden.Message {
+func goldenFile(t *check.T, path string) *golden.Message {
 	m, err := golden.Read(path)
 	if err != nil {
 		t.Failf(nil, "the golden file "+path, "%v", err)
@@ -85,55 +94,29 @@ func (t *T) goldenFile(path string) *golden.Message {
 	return m
 }
 
-// canonical sorts Parties and Resources by Type (their order carries no
-// meaning) and masks free-text resource values (MASTER_NAME, NOTES).
-func canonical(body []byte) []byte {
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if dec.Decode(&v) != nil {
-		return body
+
+
+
+// memberSet returns the top-level member names of a JSON object body.
+func memberSet(body []byte) []string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return nil
 	}
-	walk(v)
-	out, _ := json.Marshal(v)
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
 	return out
-}
-
-func walk(v any) {
-	switch x := v.(type) {
-	case map[string]any:
-		if typ, _ := x["Type"].(string); typ == "MASTER_NAME" || typ == "MANAGEMENT_NAME" || typ == "NOTES" {
-			x["Value"] = "<TEXT>"
-		}
-		for k, child := range x {
-			if list, ok := child.([]any); ok && (k == "Parties" || k == "Resources") {
-				sort.SliceStable(list, func(i, j int) bool { return typeOf(list[i]) < typeOf(list[j]) })
-			}
-			walk(child)
-		}
-	case []any:
-		for _, c := range x {
-			walk(c)
-		}
-	}
-}
-
-func typeOf(v any) string {
-	m, _ := v.(map[string]any)
-	s, _ := m["Type"].(string)
-	return s
 }
 
 // errorShape keeps what an error body must share with its golden: which
 // members are present ("message" read as "Message", as awsJson clients do),
 // with the code read as clients read it (header or __type).
-func errorShape(body []byte, code string) []byte {
-	var m map[string]any
-	if json.Unmarshal(body, &m) != nil {
-		return body
-	}
+func errorShape(members []string, code string) []byte {
 	out := map[string]any{}
-	for k := range m {
+	for _, k := range members {
 		switch k {
 		case "__type":
 		case "message", "Message":

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/orgconform/orgconform/check"
 	"github.com/orgconform/orgconform/contract"
 	"github.com/orgconform/orgconform/endpoint"
 	"github.com/orgconform/orgconform/reftarget"
@@ -33,9 +34,9 @@ type reply struct {
 // mutant wraps the reference target and breaks one rule of the contract.
 type mutant struct {
 	name   string
-	run    string                     // the checks to run
-	mutate func(*reply)               // applied to every response
-	want   map[string]contract.Status // checks that must end so
+	run    string                  // the checks to run
+	mutate func(*reply)            // applied to every response
+	want   map[string]check.Status // checks that must end so
 }
 
 func (m mutant) handler() http.Handler {
@@ -92,7 +93,7 @@ var mutants = []mutant{
 				setError(rp, "HandshakeNotFoundException")
 			}
 		},
-		want: map[string]contract.Status{"transition/INVITE/ACCEPTED/AcceptHandshake/recipient": contract.Fail},
+		want: map[string]check.Status{"transition/INVITE/ACCEPTED/AcceptHandshake/recipient": check.Fail},
 	},
 	{
 		name: "AcceptHandshake answers an HTML 500",
@@ -103,7 +104,7 @@ var mutants = []mutant{
 				rp.header = http.Header{"Content-Type": {"text/html"}}
 			}
 		},
-		want: map[string]contract.Status{"accept/success/response": contract.Unsupported, "accept/success/sdk": contract.Unsupported},
+		want: map[string]check.Status{"accept/success/response": check.Unsupported, "accept/success/sdk": check.Unsupported},
 	},
 	{
 		name: "upper-case ids looked up instead of refused",
@@ -114,7 +115,7 @@ var mutants = []mutant{
 				delete(rp.body, "Reason")
 			}
 		},
-		want: map[string]contract.Status{"input/AcceptHandshake/upper-case": contract.Fail, "input/AcceptHandshake/unknown-id": contract.Pass},
+		want: map[string]check.Status{"input/AcceptHandshake/upper-case": check.Fail, "input/AcceptHandshake/unknown-id": check.Pass},
 	},
 	{
 		name: "wrong reason code",
@@ -124,7 +125,7 @@ var mutants = []mutant{
 				rp.body["Reason"] = "ALREADY_IN_AN_ORGANIZATION"
 			}
 		},
-		want: map[string]contract.Status{"input/DescribeHandshake/too-long": contract.Fail, "errors/DescribeHandshake/schema": contract.Fail, "sdk/AcceptHandshake/invalid-pattern": contract.Fail},
+		want: map[string]check.Status{"input/DescribeHandshake/too-long": check.Fail, "errors/DescribeHandshake/schema": check.Fail, "sdk/AcceptHandshake/invalid-pattern": check.Fail},
 	},
 	{
 		name: "no request id",
@@ -132,7 +133,7 @@ var mutants = []mutant{
 		mutate: func(rp *reply) {
 			rp.header.Del("X-Amzn-Requestid")
 		},
-		want: map[string]contract.Status{"protocol/request-id/success": contract.Fail, "protocol/request-id/error": contract.Fail},
+		want: map[string]check.Status{"protocol/request-id/success": check.Fail, "protocol/request-id/error": check.Fail},
 	},
 	{
 		name: "HTTP 500 for a client error",
@@ -142,7 +143,7 @@ var mutants = []mutant{
 				rp.status = 500
 			}
 		},
-		want: map[string]contract.Status{"input/CancelHandshake/unknown-id": contract.Fail},
+		want: map[string]check.Status{"input/CancelHandshake/unknown-id": check.Fail},
 	},
 	{
 		name: "accepted handshake reported OPEN, with string timestamps and a foreign ARN",
@@ -154,7 +155,7 @@ var mutants = []mutant{
 				h["Arn"] = "arn:aws:organizations::111111111111:handshake/o-exampleorgid/invite/h-examplehandshakeid111"
 			}
 		},
-		want: map[string]contract.Status{"accept/success/response": contract.Fail, "accept/success/schema": contract.Fail, "accept/success/expiry-15-days": contract.Fail},
+		want: map[string]check.Status{"accept/success/response": check.Fail, "accept/success/schema": check.Fail, "accept/success/expiry-15-days": check.Fail},
 	},
 	{
 		name: "undocumented exception",
@@ -164,7 +165,7 @@ var mutants = []mutant{
 				setError(rp, "ResourceNotFoundException")
 			}
 		},
-		want: map[string]contract.Status{"input/AcceptHandshake/unknown-id": contract.Fail, "errors/AcceptHandshake/documented": contract.Fail},
+		want: map[string]check.Status{"input/AcceptHandshake/unknown-id": check.Fail, "errors/AcceptHandshake/documented": check.Fail},
 	},
 	{
 		name: "decline by the sender succeeds",
@@ -175,7 +176,7 @@ var mutants = []mutant{
 				rp.header.Del("X-Amzn-Errortype")
 			}
 		},
-		want: map[string]contract.Status{"transition/INVITE/OPEN/DeclineHandshake/sender": contract.Fail},
+		want: map[string]check.Status{"transition/INVITE/OPEN/DeclineHandshake/sender": check.Fail},
 	},
 	{
 		name: "invitations never expire",
@@ -185,7 +186,7 @@ var mutants = []mutant{
 				h["State"] = "OPEN"
 			}
 		},
-		want: map[string]contract.Status{"transition/INVITE/EXPIRED/AcceptHandshake/recipient": contract.Fail},
+		want: map[string]check.Status{"transition/INVITE/EXPIRED/AcceptHandshake/recipient": check.Fail},
 	},
 	{
 		name: "second concurrent accept also succeeds",
@@ -196,7 +197,7 @@ var mutants = []mutant{
 				rp.header.Del("X-Amzn-Errortype")
 			}
 		},
-		want: map[string]contract.Status{"accept/success/concurrent": contract.Fail},
+		want: map[string]check.Status{"accept/success/concurrent": check.Fail},
 	},
 	{
 		name: "every refusal answered as a concurrent modification",
@@ -207,7 +208,7 @@ var mutants = []mutant{
 				delete(rp.body, "Reason")
 			}
 		},
-		want: map[string]contract.Status{"input/AcceptHandshake/upper-case": contract.Fail, "transition/INVITE/ACCEPTED/AcceptHandshake/recipient": contract.Fail},
+		want: map[string]check.Status{"input/AcceptHandshake/upper-case": check.Fail, "transition/INVITE/ACCEPTED/AcceptHandshake/recipient": check.Fail},
 	},
 	{
 		name: "every refusal answered as an internal failure",
@@ -219,7 +220,7 @@ var mutants = []mutant{
 				delete(rp.body, "Reason")
 			}
 		},
-		want: map[string]contract.Status{"input/DeclineHandshake/upper-case": contract.Fail},
+		want: map[string]check.Status{"input/DeclineHandshake/upper-case": check.Fail},
 	},
 	{
 		name: "sample response drifts from the golden (extra party)",
@@ -229,7 +230,7 @@ var mutants = []mutant{
 				h["Parties"] = append(h["Parties"].([]any), map[string]any{"Id": "999999999999", "Type": "ACCOUNT"})
 			}
 		},
-		want: map[string]contract.Status{"golden/AcceptHandshake/sample-response": contract.Fail},
+		want: map[string]check.Status{"golden/AcceptHandshake/sample-response": check.Fail},
 	},
 }
 
@@ -244,7 +245,7 @@ func TestMutantsAreCaught(t *testing.T) {
 			tgt, err := endpoint.New(endpoint.Config{Endpoint: srv.URL})
 			require.NoError(t, err)
 			rep := contract.Execute(t.Context(), tgt, contract.Options{Run: regexp.MustCompile(m.run)})
-			got := map[string]contract.Status{}
+			got := map[string]check.Status{}
 			var detail bytes.Buffer
 			for _, r := range rep.Results {
 				got[r.ID] = r.Status
@@ -281,7 +282,7 @@ func TestHangingOperationCostsFewTimeouts(t *testing.T) {
 	require.Greater(t, len(rep.Results), 20)
 	timedOut := 0
 	for _, r := range rep.Results {
-		assert.Equal(t, contract.Fail, r.Status, "%s: %s", r.ID, r.Observed)
+		assert.Equal(t, check.Fail, r.Status, "%s: %s", r.ID, r.Observed)
 		if strings.Contains(r.Observed, "timeout") {
 			timedOut++
 		}
@@ -311,7 +312,7 @@ func TestThrottlingIsRetried(t *testing.T) {
 	rep := contract.Execute(t.Context(), tgt, contract.Options{Run: regexp.MustCompile(`^(input/AcceptHandshake/(upper-case|unknown-id)|accept/success/(response|sdk)|transition/INVITE/ACCEPTED/AcceptHandshake/recipient|sdk/AcceptHandshake/not-found|protocol/missing-authentication)$`)})
 	require.Len(t, rep.Results, 7)
 	for _, r := range rep.Results {
-		assert.Equal(t, contract.Pass, r.Status, "%s: %s", r.ID, r.Observed)
+		assert.Equal(t, check.Pass, r.Status, "%s: %s", r.ID, r.Observed)
 	}
 	assert.Greater(t, n.Load(), int64(4), "the target did throttle")
 }
@@ -341,7 +342,7 @@ func TestRunReportsWithRerunHints(t *testing.T) {
 	require.NoError(t, err)
 	t.Setenv("ORGCONFORM_RUN", `^transition/INVITE/(ACCEPTED|OPEN)/AcceptHandshake/recipient$`)
 	rec := &recordingTB{TB: t}
-	contract.Run(rec, tgt)
+	contract.Run(rec, tgt, contract.Options{})
 	require.Len(t, rec.errors, 1, "only the selected, broken row fails")
 	assert.Contains(t, rec.errors[0], `rerun: ORGCONFORM_RUN='^transition/INVITE/ACCEPTED/AcceptHandshake/recipient$' go test -run '^TestMyEmulator$' .`)
 }

@@ -1,12 +1,16 @@
 package contract
 
 import (
+	"context"
 	"mime"
 	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/orgconform/orgconform/check"
 	"github.com/orgconform/orgconform/endpoint"
+	"github.com/orgconform/orgconform/fixture"
+	"github.com/orgconform/orgconform/oracle"
 )
 
 // successContentTypes are the Content-Types a success response may carry:
@@ -15,82 +19,112 @@ import (
 var successContentTypes = []string{"application/x-amz-json-1.1", "application/json"}
 
 // protocolChecks are wire-level scenarios: headers, unknown operations,
-// missing authentication.
-func protocolChecks() []Check {
-	mk := func(id, op string, needs []string, run func(*T)) Check {
-		return Check{ID: "protocol/" + id, Group: "protocol", Operation: op, Needs: needs, run: run}
+// missing authentication, oversized requests. None needs an organization.
+func protocolChecks() []check.Check {
+	mk := func(id, op string, ops []string, run func(*check.T)) check.Check {
+		return check.Check{ID: "protocol/" + id, Group: "protocol", Operation: op,
+			Needs: check.Needs{Ops: ops, Principals: need{fixture.Outsider: 1}}, Run: run}
 	}
-	return []Check{
-		mk("content-type/success", "CreateOrganization", []string{"CreateOrganization"}, func(t *T) { t.contentType(t.okResponse()) }),
-		mk("content-type/error", "AcceptHandshake", []string{"AcceptHandshake"}, func(t *T) { t.contentType(t.errResponse()) }),
-		mk("request-id/success", "CreateOrganization", []string{"CreateOrganization"}, func(t *T) { t.requestID(t.okResponse()) }),
-		mk("request-id/error", "AcceptHandshake", []string{"AcceptHandshake"}, func(t *T) { t.requestID(t.errResponse()) }),
-		mk("unknown-operation", "", nil, (*T).unknownOperation),
-		mk("missing-authentication", "AcceptHandshake", nil, (*T).missingAuth),
-		mk("oversized-request", "AcceptHandshake", []string{"AcceptHandshake"}, (*T).oversized),
+	return []check.Check{
+		mk("content-type/success", "", nil, func(t *check.T) { contentType(t, okResponse(t)) }),
+		mk("content-type/error", "", nil, func(t *check.T) { contentType(t, errResponse(t)) }),
+		mk("request-id/success", "", nil, func(t *check.T) { requestID(t, okResponse(t)) }),
+		mk("request-id/error", "", nil, func(t *check.T) { requestID(t, errResponse(t)) }),
+		mk("unknown-operation", "", nil, unknownOperation),
+		mk("missing-authentication", "AcceptHandshake", nil, missingAuth),
+		mk("oversized-request", "AcceptHandshake", []string{"AcceptHandshake"}, oversized),
 	}
 }
 
-// okResponse returns a successful CreateOrganization response.
-func (t *T) okResponse() *endpoint.Response {
-	return t.newOrg("ALL").created
+// firstImplemented returns the first of ops not known to be unimplemented,
+// or blocks the check.
+func firstImplemented(t *check.T, ops ...string) string {
+	var lacks []string
+	for _, op := range ops {
+		oc := t.Session().Caps().Of(op)
+		if oc.Status != check.NotImplemented {
+			return op
+		}
+		lacks = append(lacks, op+" ("+oc.Evidence+")")
+	}
+	t.Blockedf(strings.Join(ops, ", ")+" not implemented", "%s", strings.Join(lacks, "; "))
+	return ""
 }
 
-// errResponse returns a modeled error response: AcceptHandshake of an
-// unknown, well-formed id.
-func (t *T) errResponse() *endpoint.Response {
-	o := t.newOrg("ALL")
-	r := t.call(o.mgmt, "AcceptHandshake", map[string]string{"HandshakeId": "h-" + randomAlnum(16)})
-	t.unsupportedIf(r)
+// okResponse returns a success answer with no side effect: an outsider's
+// ListHandshakesForAccount, or where the target lacks it, an organization's
+// DescribeOrganization.
+func okResponse(t *check.T) *endpoint.Response {
+	p := t.Principal(fixture.Outsider)
+	switch firstImplemented(t, "ListHandshakesForAccount", "DescribeOrganization") {
+	case "ListHandshakesForAccount":
+		return t.Require(t.Call(p, "ListHandshakesForAccount", nil), "ListHandshakesForAccount")
+	default:
+		o := fixture.OrganizationOf(t, p, fixture.AllFeatures)
+		return t.Require(t.Call(o.Mgmt, "DescribeOrganization", nil), "DescribeOrganization")
+	}
+}
+
+// errResponse returns a modeled error answer: a handshake operation on a
+// well-formed id nobody issued.
+func errResponse(t *check.T) *endpoint.Response {
+	op := firstImplemented(t, "AcceptHandshake", "DescribeHandshake", "DeclineHandshake")
+	r := t.Call(t.Principal(fixture.Outsider), op, map[string]string{"HandshakeId": unknownID()})
+	t.Unanswered(r)
 	if r.Kind != endpoint.KindError {
-		t.Failf(r, "HandshakeNotFoundException", "%s", r.Summary())
+		t.Failf(r, op+" of an unknown id answers HandshakeNotFoundException", "%s", r.Summary())
 	}
 	return r
 }
 
-func (t *T) contentType(r *endpoint.Response) {
+func contentType(t *check.T, r *endpoint.Response) {
+	t.Source("reference: the sample response; awsJson1_1 (model)")
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || !slices.Contains(successContentTypes, mt) {
-		t.Failf(r, "Content-Type application/x-amz-json-1.1 (or application/json, as the reference sample shows)", "Content-Type %q", r.Header.Get("Content-Type"))
+		t.Failf(r, r.Op+": Content-Type application/x-amz-json-1.1 (or application/json, as the reference sample shows)", "Content-Type %q", r.Header.Get("Content-Type"))
 	}
 }
 
-func (t *T) requestID(r *endpoint.Response) {
+func requestID(t *check.T, r *endpoint.Response) {
+	t.Source("reference: the sample response carries x-amzn-RequestId")
 	if r.Header.Get("X-Amzn-Requestid") == "" {
-		t.Failf(r, "an x-amzn-RequestId header", "none")
+		t.Failf(r, r.Op+": an x-amzn-RequestId header", "none")
 	}
 }
 
-// unknownOperation sends a well-signed request naming no operation.
-func (t *T) unknownOperation() {
-	p := t.tgt.Mint(roleOutsider)
-	r := t.retry("NoSuchOperation", []string{catUnknownOp}, func() *endpoint.Response {
-		return t.tgt.RawRequest(t.ctx, &p, contract.Service.TargetPrefix+".NoSuchOperation", nil, []byte("{}"))
+// unknownOperation sends a well-signed request naming no operation: the
+// answer must be UnknownOperationException, and anything else — an HTML
+// page, a "not implemented" text, a generic error — fails.
+func unknownOperation(t *check.T) {
+	p := t.Principal(fixture.Outsider)
+	r := t.Do("NoSuchOperation", []string{oracle.CatUnknownOp}, func(ctx context.Context) *endpoint.Response {
+		return t.Target().RawRequest(ctx, &p, spec.Service.TargetPrefix+".NoSuchOperation", nil, []byte("{}"))
 	})
-	if r.Kind == endpoint.KindNonJSON && r.Status >= 400 && r.Status < 500 {
-		t.Failf(r, expectation{Common: []string{catUnknownOp}}.String(), "HTTP %d without an error code: %s", r.Status, r.Summary())
+	e := oracle.Expectation{Common: []string{oracle.CatUnknownOp}, Source: "model: awsJson1_1 services answer an unknown X-Amz-Target with UnknownOperationException"}
+	if v := oracle.Judge(e, check.Answer(r)); !v.Pass {
+		t.Fail(v, e.Source)
 	}
-	t.judgeError(r, expectation{Common: []string{catUnknownOp}})
 }
 
 // missingAuth sends AcceptHandshake with no Authorization header.
-func (t *T) missingAuth() {
-	body := []byte(`{"HandshakeId":"h-` + randomAlnum(12) + `"}`)
-	r := t.retry("AcceptHandshake", []string{catAuth}, func() *endpoint.Response {
-		return t.tgt.RawRequest(t.ctx, nil, contract.Service.TargetPrefix+".AcceptHandshake", http.Header{}, body)
+func missingAuth(t *check.T) {
+	body := []byte(`{"HandshakeId":"` + unknownID() + `"}`)
+	r := t.Do("AcceptHandshake", []string{oracle.CatAuth}, func(ctx context.Context) *endpoint.Response {
+		return t.Target().RawRequest(ctx, nil, spec.Service.TargetPrefix+".AcceptHandshake", http.Header{}, body)
 	})
-	t.judgeError(r, expectation{Common: []string{catAuth}, Why: "the request carries no credentials"})
+	e := oracle.Expectation{Common: []string{oracle.CatAuth}, Why: "the request carries no credentials",
+		Source: "model: every AWS action requires SigV4 authentication (common errors)"}
+	if v := oracle.Judge(e, check.Answer(r)); !v.Pass {
+		t.Unanswered(r)
+		t.Fail(v, e.Source)
+	}
 }
 
 // oversized sends AcceptHandshake with a 2 MiB HandshakeId: the target may
 // refuse the body as too large, or read it and refuse the id.
-func (t *T) oversized() {
-	p := t.tgt.Mint(roleOutsider)
+func oversized(t *check.T) {
+	p := t.Principal(fixture.Outsider)
 	body := []byte(`{"HandshakeId":"h-` + strings.Repeat("a", 2<<20) + `"}`)
-	r := t.send(p, "AcceptHandshake", body, catSize, catDeserialize)
-	t.judgeError(r, expectation{
-		Codes:  map[string][]string{"InvalidInputException": {"MAX_LENGTH_EXCEEDED", "INVALID_PATTERN"}},
-		Common: []string{catSize, catDeserialize},
-		Why:    "a 2 MiB request body",
-	})
+	r := t.Send(p, "AcceptHandshake", body, oracle.CatSize, oracle.CatDeserialize)
+	t.Expect(r, oracle.Invalid("MAX_LENGTH_EXCEEDED", "INVALID_PATTERN").Or(oracle.CatSize, oracle.CatDeserialize).Because("a 2 MiB request body"))
 }

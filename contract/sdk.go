@@ -9,25 +9,28 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/orgconform/orgconform/check"
 	"github.com/orgconform/orgconform/endpoint"
+	"github.com/orgconform/orgconform/fixture"
+	"github.com/orgconform/orgconform/oracle"
 )
 
 // sdkChecks send refused requests through the aws-sdk-go-v2 client: the
 // answer must be right on the wire and decode into the matching typed
 // error, with its Reason, as users of the SDK will see it.
-func sdkChecks() []Check {
-	mk := func(id, op string, needs []string, run func(*T)) Check {
-		return Check{ID: "sdk/" + op + "/" + id, Group: "sdk", Operation: op,
-			Needs: append([]string{"CreateOrganization", op}, needs...), run: run}
+func sdkChecks() []check.Check {
+	mk := func(id, op string, ops []string, n fixture.Need, invitations int, run func(*check.T)) check.Check {
+		return check.Check{ID: "sdk/" + op + "/" + id, Group: "sdk", Operation: op,
+			Needs: check.Needs{Ops: append([]string{op}, ops...), Principals: n, Invitations: invitations}, Run: run}
 	}
 	invite := []string{"InviteAccountToOrganization"}
-	return []Check{
-		mk("already-accepted", "AcceptHandshake", invite, (*T).sdkAcceptTwice),
-		mk("invalid-pattern", "AcceptHandshake", nil, func(t *T) { t.sdkBadID("AcceptHandshake") }),
-		mk("invalid-pattern", "DeclineHandshake", nil, func(t *T) { t.sdkBadID("DeclineHandshake") }),
-		mk("not-found", "AcceptHandshake", nil, (*T).sdkNotFound),
-		mk("already-in-another-organization", "AcceptHandshake", invite, (*T).sdkAlreadyMember),
-		mk("declined-by-sender", "DeclineHandshake", invite, (*T).sdkDeclineBySender),
+	return []check.Check{
+		mk("already-accepted", "AcceptHandshake", invite, need{fixture.Management: 1, fixture.Recipient: 1}, 1, sdkAcceptTwice),
+		mk("invalid-pattern", "AcceptHandshake", nil, need{fixture.Outsider: 1}, 0, func(t *check.T) { sdkBadID(t, "AcceptHandshake") }),
+		mk("invalid-pattern", "DeclineHandshake", nil, need{fixture.Outsider: 1}, 0, func(t *check.T) { sdkBadID(t, "DeclineHandshake") }),
+		mk("not-found", "AcceptHandshake", nil, need{fixture.Outsider: 1}, 0, sdkNotFound),
+		mk("already-in-another-organization", "AcceptHandshake", invite, need{fixture.Management: 2, fixture.Recipient: 1}, 2, sdkAlreadyMember),
+		mk("declined-by-sender", "DeclineHandshake", invite, need{fixture.Management: 1, fixture.Recipient: 1}, 1, sdkDeclineBySender),
 	}
 }
 
@@ -61,7 +64,7 @@ func typed[E error](reason func(E) string) func(error) (string, bool) {
 }
 
 // sdkCall runs one handshake operation through the SDK as p.
-func (t *T) sdkCall(p endpoint.Principal, op, id string) *endpoint.Response {
+func sdkCall(t *check.T, p endpoint.Principal, op, id string) *endpoint.Response {
 	calls := map[string]func(context.Context, *organizations.Client) error{
 		"AcceptHandshake": func(ctx context.Context, c *organizations.Client) error {
 			_, err := c.AcceptHandshake(ctx, &organizations.AcceptHandshakeInput{HandshakeId: &id})
@@ -72,13 +75,13 @@ func (t *T) sdkCall(p endpoint.Principal, op, id string) *endpoint.Response {
 			return err
 		},
 	}
-	return t.retry(op, nil, func() *endpoint.Response { return t.tgt.SDK(t.ctx, p, op, calls[op]) })
+	return t.SDK(p, op, calls[op])
 }
 
 // judgeSDK judges r on the wire, then checks that the SDK decoded it into
 // the typed exception of its code, with the same Reason.
-func (t *T) judgeSDK(r *endpoint.Response, e expectation) {
-	t.judgeError(r, e)
+func judgeSDK(t *check.T, r *endpoint.Response, e oracle.Expectation) {
+	t.Expect(r, e)
 	var api smithy.APIError
 	if !errors.As(r.Err, &api) || api.ErrorCode() != r.Code {
 		t.Failf(r, "the SDK returns an API error with code "+r.Code, "the SDK returned %v", r.Err)
@@ -94,41 +97,44 @@ func (t *T) judgeSDK(r *endpoint.Response, e expectation) {
 	}
 }
 
-func (t *T) sdkAcceptTwice() {
-	o := t.newOrg("ALL")
-	rec := t.tgt.Mint(roleRecipient)
-	h := t.invite(o, rec)
-	t.leaveLater(o, rec)
-	t.act(rec, "AcceptHandshake", h.Id)
-	t.judgeSDK(t.sdkCall(rec, "AcceptHandshake", h.Id), expectation{Codes: codes("HandshakeAlreadyInStateException")})
+func sdkAcceptTwice(t *check.T) {
+	o := fixture.Organization(t, fixture.AllFeatures)
+	rec := t.Principal(fixture.Recipient)
+	h := fixture.Invite(t, o, rec)
+	fixture.LeaveLater(t, o, rec)
+	fixture.Act(t, rec, "AcceptHandshake", h.Id)
+	e, _ := oracle.Transition("INVITE", "ACCEPTED", "AcceptHandshake", "recipient")
+	judgeSDK(t, sdkCall(t, rec, "AcceptHandshake", h.Id), e)
 }
 
-func (t *T) sdkBadID(op string) {
-	o := t.newOrg("ALL")
-	t.judgeSDK(t.sdkCall(o.mgmt, op, "h-ABCDEFGH12"), invalid("INVALID_PATTERN"))
+func sdkBadID(t *check.T, op string) {
+	e := invalid("INVALID_PATTERN")
+	e.Source = idSource
+	judgeSDK(t, sdkCall(t, t.Principal(fixture.Outsider), op, "h-ABCDEFGH12"), e)
 }
 
-func (t *T) sdkNotFound() {
-	o := t.newOrg("ALL")
-	t.judgeSDK(t.sdkCall(o.mgmt, "AcceptHandshake", "h-"+randomAlnum(16)), expectation{Codes: codes("HandshakeNotFoundException")})
+func sdkNotFound(t *check.T) {
+	e := oracle.Errors("HandshakeNotFoundException")
+	e.Source = "reference: HandshakeNotFoundException — we can't find a handshake with the HandshakeId that you specified"
+	judgeSDK(t, sdkCall(t, t.Principal(fixture.Outsider), "AcceptHandshake", unknownID()), e)
 }
 
-func (t *T) sdkAlreadyMember() {
-	a, b := t.newOrg("ALL"), t.newOrg("ALL")
-	x := t.tgt.Mint(roleRecipient)
-	inv := t.invite(a, x)
-	t.join(b, x)
-	r := t.sdkCall(x, "AcceptHandshake", inv.Id)
+func sdkAlreadyMember(t *check.T) {
+	a, b := fixture.Organization(t, fixture.AllFeatures), fixture.Organization(t, fixture.AllFeatures)
+	x := t.Principal(fixture.Recipient)
+	inv := fixture.Invite(t, a, x)
+	fixture.Join(t, b, x)
+	r := sdkCall(t, x, "AcceptHandshake", inv.Id)
 	if r.OK() {
-		t.leaveLater(a, x)
+		fixture.LeaveLater(t, a, x)
 	}
-	t.judgeSDK(r, expectation{Codes: map[string][]string{"HandshakeConstraintViolationException": {"ALREADY_IN_AN_ORGANIZATION"}}})
+	judgeSDK(t, r, alreadyMember)
 }
 
-func (t *T) sdkDeclineBySender() {
-	o := t.newOrg("ALL")
-	rec := t.tgt.Mint(roleRecipient)
-	h := t.invite(o, rec)
-	row, _ := contract.Transition("INVITE", "OPEN", "DeclineHandshake", "sender")
-	t.judgeSDK(t.sdkCall(o.mgmt, "DeclineHandshake", h.Id), expectation{Codes: codes(row.Outcome.Errors...)})
+func sdkDeclineBySender(t *check.T) {
+	o := fixture.Organization(t, fixture.AllFeatures)
+	rec := t.Principal(fixture.Recipient)
+	h := fixture.Invite(t, o, rec)
+	e, _ := oracle.Transition("INVITE", h.State, "DeclineHandshake", "sender")
+	judgeSDK(t, sdkCall(t, o.Mgmt, "DeclineHandshake", h.Id), e)
 }

@@ -28,7 +28,8 @@ type Kind string
 const (
 	KindSuccess   Kind = "success"   // 2xx with a JSON object body (or empty body)
 	KindError     Kind = "error"     // non-2xx with a readable error code
-	KindNonJSON   Kind = "non-json"  // body not JSON (e.g. HTML 500), truncated, or without error code
+	KindNonJSON   Kind = "non-json"  // body not JSON (e.g. HTML 500), or an error body without error code
+	KindTooLarge  Kind = "too-large" // body larger than MaxBody: only its head was read
 	KindTimeout   Kind = "timeout"   // the per-call deadline passed
 	KindRefused   Kind = "refused"   // connection refused / reset / closed, DNS failure
 	KindTransport Kind = "transport" // other client-side failure (incl. SDK-side validation/decoding)
@@ -75,14 +76,14 @@ func (r *Response) classifyHTTP(readErr error) {
 	empty := len(bytes.TrimSpace(r.Body)) == 0
 	success := r.Status >= 200 && r.Status < 300
 	switch {
+	case r.Truncated:
+		r.Kind, r.Note = KindTooLarge, fmt.Sprintf("answer larger than %s, the read limit", sizeText(MaxBody))
 	case readErr != nil:
 		r.Err = readErr
 		r.Kind = transportKind(readErr)
 		r.Note = "reading the body failed: " + text.OneLine(readErr.Error())
 	case success && (empty || (validJSON && isObject)):
 		r.Kind = KindSuccess
-	case success && r.Truncated:
-		r.Kind, r.Note = KindNonJSON, fmt.Sprintf("body truncated at %d bytes", MaxBody)
 	case success && validJSON:
 		r.Kind, r.Note = KindNonJSON, "2xx body is JSON but not an object"
 	case success:
@@ -92,10 +93,10 @@ func (r *Response) classifyHTTP(readErr error) {
 		if !validJSON && !empty {
 			r.Note = "error code from header; body is not JSON"
 		}
-	case r.Truncated:
-		r.Kind, r.Note = KindNonJSON, fmt.Sprintf("body truncated at %d bytes, no error code", MaxBody)
 	case empty:
 		r.Kind, r.Note = KindNonJSON, "empty body, no error code"
+	case validJSON && isObject:
+		r.Kind, r.Note = KindNonJSON, "a JSON error body without an error code (no X-Amzn-ErrorType, __type or code)"
 	case validJSON:
 		r.Kind, r.Note = KindNonJSON, "JSON body without error code"
 	default:
@@ -248,12 +249,15 @@ func (r *Response) Summary() string {
 		if r.Message != "" {
 			s += ": " + r.Message
 		}
+	case KindTooLarge:
+		s = fmt.Sprintf("%d %s", r.Status, r.Note)
 	case KindNonJSON:
 		// Redact before cutting, so no part of an echoed secret survives.
-		s = fmt.Sprintf("%d non-json: %s", r.Status, text.Snippet([]byte(r.redact(string(r.Body))), 80))
-		if r.Truncated {
-			s += " (truncated)"
+		label := "non-json"
+		if r.Note != "" && strings.HasPrefix(r.Note, "a JSON error body") {
+			label = "JSON error without a code"
 		}
+		s = fmt.Sprintf("%d %s: %s", r.Status, label, text.Snippet([]byte(r.redact(string(r.Body))), 80))
 	default:
 		s = fmt.Sprintf("%d %s", r.Status, r.Kind)
 	}
@@ -282,4 +286,19 @@ func errText(err error) string {
 func isJSONObject(body []byte) bool {
 	var obj map[string]json.RawMessage
 	return json.Unmarshal(body, &obj) == nil && obj != nil
+}
+
+// TooLarge reports whether the answer's body was larger than MaxBody, so
+// only its first MaxBody bytes were read.
+func (r *Response) TooLarge() bool { return r != nil && r.Truncated }
+
+// sizeText writes n bytes in the largest binary unit that divides it.
+func sizeText(n int) string {
+	switch {
+	case n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

@@ -198,10 +198,12 @@ func TestHugeBodyIsTruncated(t *testing.T) {
 	r := tg.Raw(context.Background(), tg.Mint("member"), "ListHandshakesForAccount", []byte(`{}`))
 	assert.True(t, r.Truncated)
 	assert.Len(t, r.Body, MaxBody)
-	assert.Equal(t, KindNonJSON, r.Kind, "a truncated body is not JSON")
-	assert.Contains(t, r.Note, "truncated")
-	assert.Contains(t, r.Summary(), "(truncated)")
+	assert.Equal(t, KindTooLarge, r.Kind, "a body over the read limit is too large, not merely not JSON")
+	assert.True(t, r.TooLarge())
+	assert.Equal(t, "500 answer larger than 1 MiB, the read limit", r.Summary())
 	assert.True(t, r.Exchange.ResponseTruncated)
+	assert.Contains(t, r.Exchange.String(), "(larger than 1 MiB; only that much was read)")
+	assert.LessOrEqual(t, len(r.Exchange.ResponseBody), 8<<10, "an exchange keeps only the head of a body")
 	assert.Less(t, len(r.Exchange.String()), 16<<10, "the transcript shows only the head of the body")
 }
 
@@ -216,8 +218,15 @@ func TestHugeSuccessBodyIsTruncated(t *testing.T) {
 	r := tg.Raw(context.Background(), tg.Mint("member"), "ListHandshakesForAccount", []byte(`{}`))
 	assert.Equal(t, 200, r.Status)
 	assert.True(t, r.Truncated)
-	assert.Equal(t, KindNonJSON, r.Kind)
+	assert.Equal(t, KindTooLarge, r.Kind)
 	assert.False(t, r.OK())
+}
+
+func TestJSONErrorWithoutCodeIsNotCalledNonJSON(t *testing.T) {
+	tg, _ := serve(t, reply(400, "application/x-amz-json-1.1", `{"__type":"","message":"who am I"}`))
+	r := tg.Raw(context.Background(), tg.Mint("member"), "AcceptHandshake", []byte(`{}`))
+	assert.Equal(t, KindNonJSON, r.Kind)
+	assert.Equal(t, `400 JSON error without a code: {"__type":"","message":"who am I"}`, r.Summary())
 }
 
 func TestTimeout(t *testing.T) {

@@ -19,14 +19,20 @@ const transcriptBodyLimit = 4 << 10
 // session token replaced by REDACTED wherever they appear. Status is 0 when
 // no response arrived.
 type Exchange struct {
-	Method         string
-	URL            string
-	RequestHeader  http.Header
+	Method        string
+	URL           string
+	RequestHeader http.Header
+	// RequestBody is the head of the request body (at most
+	// transcriptBodyLimit bytes), RequestSize its whole length.
 	RequestBody    []byte
+	RequestSize    int
 	Status         int
 	ResponseHeader http.Header
-	ResponseBody   []byte
-	// ResponseTruncated says the response body was cut at MaxBody.
+	// ResponseBody is the head of the response body (at most
+	// transcriptBodyLimit bytes), ResponseSize the length read.
+	ResponseBody []byte
+	ResponseSize int
+	// ResponseTruncated says the response body was larger than MaxBody.
 	ResponseTruncated bool
 
 	secrets *redact.Secrets // applied again by String
@@ -38,7 +44,7 @@ func newExchange(p *Principal, method, url string, reqHeader http.Header, reqBod
 	// The request's signature too, in case the target echoes it.
 	e := &Exchange{Method: method, URL: url, secrets: redact.With(secretsOf(p), redact.SignatureOf(reqHeader.Get("Authorization")))}
 	e.RequestHeader = e.redactHeader(reqHeader)
-	e.RequestBody = e.secrets.Bytes(reqBody)
+	e.RequestBody, e.RequestSize = e.secrets.Bytes(head(reqBody)), len(reqBody)
 	return e
 }
 
@@ -46,7 +52,7 @@ func newExchange(p *Principal, method, url string, reqHeader http.Header, reqBod
 func (e *Exchange) setResponse(status int, header http.Header, body []byte, truncated bool) {
 	e.Status = status
 	e.ResponseHeader = e.redactHeader(header)
-	e.ResponseBody = e.secrets.Bytes(body)
+	e.ResponseBody, e.ResponseSize = e.secrets.Bytes(head(body)), len(body)
 	e.ResponseTruncated = truncated
 }
 
@@ -71,7 +77,7 @@ func (e *Exchange) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s HTTP/1.1\n", e.Method, e.URL)
 	writeHeader(&b, e.RequestHeader, e.secrets)
-	writeBody(&b, e.RequestBody, false, e.secrets)
+	writeBody(&b, e.RequestBody, e.RequestSize, false, e.secrets)
 	b.WriteString("\n")
 	if e.Status == 0 {
 		b.WriteString("(no response)\n")
@@ -79,7 +85,7 @@ func (e *Exchange) String() string {
 	}
 	fmt.Fprintf(&b, "HTTP/1.1 %d %s\n", e.Status, http.StatusText(e.Status))
 	writeHeader(&b, e.ResponseHeader, e.secrets)
-	writeBody(&b, e.ResponseBody, e.ResponseTruncated, e.secrets)
+	writeBody(&b, e.ResponseBody, e.ResponseSize, e.ResponseTruncated, e.secrets)
 	return b.String()
 }
 
@@ -99,15 +105,15 @@ func writeHeader(b *strings.Builder, h http.Header, secrets *redact.Secrets) {
 }
 
 // writeBody writes a blank line and body, cut at transcriptBodyLimit.
-func writeBody(b *strings.Builder, body []byte, truncated bool, secrets *redact.Secrets) {
+func writeBody(b *strings.Builder, body []byte, size int, truncated bool, secrets *redact.Secrets) {
 	b.WriteString("\n")
 	if len(body) == 0 {
 		return
 	}
 	body = secrets.Bytes(body)
-	shown, rest := body, 0
+	shown, rest := body, max(size, len(body))-len(body)
 	if len(body) > transcriptBodyLimit {
-		shown, rest = body[:transcriptBodyLimit], len(body)-transcriptBodyLimit
+		shown, rest = body[:transcriptBodyLimit], rest+len(body)-transcriptBodyLimit
 	}
 	if rest > 0 {
 		shown = trimPartialRune(shown)
@@ -121,7 +127,7 @@ func writeBody(b *strings.Builder, body []byte, truncated bool, secrets *redact.
 		fmt.Fprintf(b, "\n… (%d more bytes)", rest)
 	}
 	if truncated {
-		fmt.Fprintf(b, "\n… (body truncated at %d bytes)", MaxBody)
+		fmt.Fprintf(b, "\n… (larger than %s; only that much was read)", sizeText(MaxBody))
 	}
 	b.WriteString("\n")
 }
@@ -147,4 +153,16 @@ func printable(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// head is the part of a body an Exchange keeps: a transcript shows no
+// more, and a run's memory must not grow with the target's answers. A
+// little more than the transcript shows is kept, so that a secret
+// straddling the cut is still redacted before the cut is made.
+func head(body []byte) []byte {
+	const keep = transcriptBodyLimit + 256
+	if len(body) <= keep {
+		return append([]byte(nil), body...)
+	}
+	return append([]byte(nil), body[:keep]...)
 }

@@ -1,6 +1,8 @@
 package endpoint
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"github.com/orgconform/orgconform/internal/redact"
 	"regexp"
@@ -14,6 +16,7 @@ type Principal struct {
 	SecretAccessKey string
 	SessionToken    string
 	Profile         string // named profile it came from (live AWS), if any
+	Email           string // the account's email, when a target file gives it
 }
 
 // LocalStackSecret is the secret access key of minted principals; LocalStack
@@ -48,23 +51,40 @@ func (t *Target) Mint(role string) Principal {
 	return Principal{Role: role, AccountID: id, AccessKeyID: id, SecretAccessKey: LocalStackSecret}
 }
 
-// SetPrincipals installs fixed principals (from a target file): Mint(role)
-// returns ps[role] from now on for those roles. Their account ids are never
-// minted for other roles. A principal without a Role gets its map key.
-func (t *Target) SetPrincipals(ps map[string]Principal) {
+// MintFor returns the principal minted for key (for example a check's id,
+// role and index) on the LocalStack convention, like Mint, except that the
+// account id is a function of the Seed and key alone: a check gets the same
+// accounts whatever order the checks of a run take. An id already handed
+// out (minted, or a fixed principal's) is never returned again; a
+// collision draws again from key.
+func (t *Target) MintFor(key, role string) Principal {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for role, p := range ps {
-		if p.Role == "" {
-			p.Role = role
+	for salt := 0; ; salt++ {
+		sum := sha256.Sum256(fmt.Appendf(nil, "%d\x00%s\x00%d", t.seed, key, salt))
+		id := fmt.Sprintf("%012d", 100_000_000_000+binary.BigEndian.Uint64(sum[:8])%900_000_000_000)
+		if !t.minted[id] {
+			t.minted[id] = true
+			return Principal{Role: role, AccountID: id, AccessKeyID: id, SecretAccessKey: LocalStackSecret}
 		}
-		t.fixed[role] = p
+	}
+}
+
+// SetPrincipals installs fixed principals (a target file's, each with its
+// Role): Mint(role) returns the first of role from now on, their account
+// ids are never minted, and their secrets are redacted from every text
+// Redact sees.
+func (t *Target) SetPrincipals(ps []Principal) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var secrets []string
+	for _, p := range ps {
+		if _, ok := t.fixed[p.Role]; !ok {
+			t.fixed[p.Role] = p
+		}
 		if p.AccountID != "" {
 			t.minted[p.AccountID] = true
 		}
-	}
-	var secrets []string
-	for _, p := range t.fixed {
 		secrets = append(secrets, secretsOf(&p)...)
 	}
 	t.redactor = redact.NewSecrets(secrets...)

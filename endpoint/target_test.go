@@ -109,14 +109,28 @@ func TestMintFormatUniqueAndSeeded(t *testing.T) {
 func TestSetPrincipalsReplaceMinting(t *testing.T) {
 	tg, err := New(Config{Endpoint: "http://127.0.0.1:1", Seed: 1})
 	require.NoError(t, err)
-	fixed := Principal{AccountID: "123456789012", AccessKeyID: "AKIAFIXED", SecretAccessKey: "s3cr3t-value", Profile: "org-mgmt"}
-	tg.SetPrincipals(map[string]Principal{"management": fixed})
+	fixed := Principal{Role: "management", AccountID: "123456789012", AccessKeyID: "AKIAFIXED", SecretAccessKey: "s3cr3t-value", Profile: "org-mgmt"}
+	tg.SetPrincipals([]Principal{fixed})
 
 	got := tg.Mint("management")
-	fixed.Role = "management"
 	assert.Equal(t, fixed, got)
 	assert.Equal(t, got, tg.Mint("management"), "fixed principals are stable")
 	assert.NotEqual(t, "123456789012", tg.Mint("member").AccountID)
+	assert.Equal(t, "x "+Redacted+" y", tg.Redact("x s3cr3t-value y"), "fixed principals' secrets are redacted")
+}
+
+func TestMintForIsAFunctionOfSeedAndKey(t *testing.T) {
+	a, _ := New(Config{Endpoint: "http://127.0.0.1:1", Seed: 5})
+	b, _ := New(Config{Endpoint: "http://127.0.0.1:1", Seed: 5})
+	c, _ := New(Config{Endpoint: "http://127.0.0.1:1", Seed: 6})
+	x1, y1 := a.MintFor("check/x/recipient/0", "recipient"), a.MintFor("check/y/recipient/0", "recipient")
+	y2, x2 := b.MintFor("check/y/recipient/0", "recipient"), b.MintFor("check/x/recipient/0", "recipient")
+	assert.Equal(t, x1, x2, "the same key gets the same account whatever the order")
+	assert.Equal(t, y1, y2)
+	assert.NotEqual(t, x1.AccountID, y1.AccountID)
+	assert.NotEqual(t, x1.AccountID, c.MintFor("check/x/recipient/0", "recipient").AccountID, "another seed, another account")
+	assert.True(t, ValidAccountID(x1.AccountID))
+	assert.NotEqual(t, x1.AccountID, a.MintFor("check/x/recipient/0", "recipient").AccountID, "an id is never handed out twice")
 }
 
 func TestPing(t *testing.T) {

@@ -30,10 +30,10 @@ import (
 // A principal's account id is its "account_id" field or, failing that, the
 // profile's aws_account_id setting; one of them is required.
 type File struct {
-	Comment    string                   `json:"$comment,omitempty"`
-	Endpoint   string                   `json:"endpoint"`
-	Region     string                   `json:"region,omitempty"`
-	Principals map[string]FilePrincipal `json:"principals"`
+	Comment    string                    `json:"$comment,omitempty"`
+	Endpoint   string                    `json:"endpoint"`
+	Region     string                    `json:"region,omitempty"`
+	Principals map[string]FilePrincipals `json:"principals"`
 
 	path string
 }
@@ -42,6 +42,38 @@ type File struct {
 type FilePrincipal struct {
 	Profile   string `json:"profile"`              // named profile holding static credentials; required
 	AccountID string `json:"account_id,omitempty"` // 12 digits; default the profile's aws_account_id
+	Email     string `json:"email,omitempty"`      // the account's email address, if known
+}
+
+// FilePrincipals are the accounts of one role: a target file gives one
+// object, or an array of them when scenarios need several accounts of the
+// role (e.g. two management accounts).
+type FilePrincipals []FilePrincipal
+
+// UnmarshalJSON accepts one principal object or an array of them.
+func (fp *FilePrincipals) UnmarshalJSON(b []byte) error {
+	trimmed := bytes.TrimSpace(b)
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		var list []FilePrincipal
+		if err := strictDecode(trimmed, &list); err != nil {
+			return err
+		}
+		*fp = list
+		return nil
+	}
+	var one FilePrincipal
+	if err := strictDecode(trimmed, &one); err != nil {
+		return err
+	}
+	*fp = FilePrincipals{one}
+	return nil
+}
+
+// strictDecode decodes b into v, refusing unknown members.
+func strictDecode(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
 }
 
 // LoadFile reads and checks a target file. Errors are one line.
@@ -66,13 +98,25 @@ func LoadFile(path string) (*File, error) {
 	if len(f.Principals) == 0 {
 		return nil, fmt.Errorf("target file %s: no principals", path)
 	}
+	seen := map[string]string{}
 	for _, role := range sortedKeys(f.Principals) {
-		fp := f.Principals[role]
-		if strings.TrimSpace(fp.Profile) == "" {
-			return nil, fmt.Errorf("target file %s: principal %q: missing \"profile\"", path, role)
+		if len(f.Principals[role]) == 0 {
+			return nil, fmt.Errorf("target file %s: principal %q: an empty list", path, role)
 		}
-		if fp.AccountID != "" && !ValidAccountID(fp.AccountID) {
-			return nil, fmt.Errorf("target file %s: principal %q: account_id %q is not 12 digits", path, role, fp.AccountID)
+		for i, fp := range f.Principals[role] {
+			name := principalName(role, i, len(f.Principals[role]))
+			if strings.TrimSpace(fp.Profile) == "" {
+				return nil, fmt.Errorf("target file %s: principal %s: missing \"profile\"", path, name)
+			}
+			if fp.AccountID != "" && !ValidAccountID(fp.AccountID) {
+				return nil, fmt.Errorf("target file %s: principal %s: account_id %q is not 12 digits", path, name, fp.AccountID)
+			}
+			if fp.AccountID != "" {
+				if other, dup := seen[fp.AccountID]; dup {
+					return nil, fmt.Errorf("target file %s: principals %s and %s name the same account %s", path, other, name, fp.AccountID)
+				}
+				seen[fp.AccountID] = name
+			}
 		}
 	}
 	return &f, nil
@@ -86,28 +130,45 @@ func (f *File) Config() Config { return Config{Endpoint: f.Endpoint, Region: f.R
 // ~/.aws/credentials) and then the shared config file (AWS_CONFIG_FILE,
 // default ~/.aws/config). SSO, assume-role and credential_process profiles
 // are not supported. Errors are one line.
-func (f *File) Resolve() (map[string]Principal, error) {
+func (f *File) Resolve() ([]Principal, error) {
 	files, err := sharedFiles()
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]Principal, len(f.Principals))
+	var out []Principal
+	seen := map[string]string{}
 	for _, role := range sortedKeys(f.Principals) {
-		fp := f.Principals[role]
-		p, err := resolveProfile(files, role, fp)
-		if err != nil {
-			return nil, err
+		for i, fp := range f.Principals[role] {
+			name := principalName(role, i, len(f.Principals[role]))
+			p, err := resolveProfile(files, name, fp)
+			if err != nil {
+				return nil, err
+			}
+			p.Role = role
+			if other, dup := seen[p.AccountID]; dup {
+				return nil, fmt.Errorf("principals %s and %s are the same account %s", other, name, p.AccountID)
+			}
+			seen[p.AccountID] = name
+			out = append(out, p)
 		}
-		out[role] = p
 	}
 	return out, nil
+}
+
+// principalName names the i-th principal of role in messages: "management"
+// when it is the only one, "management[1]" otherwise.
+func principalName(role string, i, n int) string {
+	if n == 1 {
+		return fmt.Sprintf("%q", role)
+	}
+	return fmt.Sprintf("%q[%d]", role, i)
 }
 
 // resolveProfile builds the principal of role from its profile.
 func resolveProfile(files []iniFile, role string, fp FilePrincipal) (Principal, error) {
 	settings, found := profileSettings(files, fp.Profile)
 	if !found {
-		return Principal{}, fmt.Errorf("principal %q: profile %q not found in %s", role, fp.Profile, pathsOf(files))
+		return Principal{}, fmt.Errorf("principal %s: profile %q not found in %s", role, fp.Profile, pathsOf(files))
 	}
 	p := Principal{
 		Role:            role,
@@ -116,18 +177,19 @@ func resolveProfile(files []iniFile, role string, fp FilePrincipal) (Principal, 
 		SecretAccessKey: settings["aws_secret_access_key"],
 		SessionToken:    settings["aws_session_token"],
 		AccountID:       fp.AccountID,
+		Email:           fp.Email,
 	}
 	if !p.credentialsSet() {
-		return Principal{}, fmt.Errorf("principal %q: profile %q has no aws_access_key_id/aws_secret_access_key (SSO, role and process profiles are not supported; export static credentials into a profile)", role, fp.Profile)
+		return Principal{}, fmt.Errorf("principal %s: profile %q has no aws_access_key_id/aws_secret_access_key (SSO, role and process profiles are not supported; export static credentials into a profile)", role, fp.Profile)
 	}
 	if p.AccountID == "" {
 		p.AccountID = settings["aws_account_id"]
 	}
 	if p.AccountID == "" {
-		return Principal{}, fmt.Errorf("principal %q: no account id: set \"account_id\" in the target file or aws_account_id in profile %q", role, fp.Profile)
+		return Principal{}, fmt.Errorf("principal %s: no account id: set \"account_id\" in the target file or aws_account_id in profile %q", role, fp.Profile)
 	}
 	if !ValidAccountID(p.AccountID) {
-		return Principal{}, fmt.Errorf("principal %q: account id %q is not 12 digits", role, p.AccountID)
+		return Principal{}, fmt.Errorf("principal %s: account id %q is not 12 digits", role, p.AccountID)
 	}
 	return p, nil
 }

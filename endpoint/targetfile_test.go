@@ -65,12 +65,12 @@ func TestLoadFileAndResolve(t *testing.T) {
 
 	ps, err := f.Resolve()
 	require.NoError(t, err)
-	assert.Equal(t, map[string]Principal{
-		"management": {Role: "management", Profile: "org-mgmt", AccountID: "111111111111",
+	assert.Equal(t, []Principal{
+		{Role: "management", Profile: "org-mgmt", AccountID: "111111111111",
 			AccessKeyID: "AKIAMGMT0000000000", SecretAccessKey: "mgmtSecretKeyExample0000000000000000000"},
-		"member": {Role: "member", Profile: "m1", AccountID: "222222222222",
+		{Role: "member", Profile: "m1", AccountID: "222222222222",
 			AccessKeyID: "AKIAMEMBER00000000", SecretAccessKey: "memberSecretKeyExample000000000000000", SessionToken: "sessiontoken"},
-		"outsider": {Role: "outsider", Profile: "cfg-only", AccountID: "444444444444",
+		{Role: "outsider", Profile: "cfg-only", AccountID: "444444444444",
 			AccessKeyID: "AKIACFG00000000000", SecretAccessKey: "cfgSecretKeyExample0000000000000000000"},
 	}, ps)
 
@@ -78,7 +78,30 @@ func TestLoadFileAndResolve(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, tg.IsAWS())
 	tg.SetPrincipals(ps)
-	assert.Equal(t, ps["member"], tg.Mint("member"))
+	assert.Equal(t, ps[1], tg.Mint("member"))
+}
+
+func TestLoadFileSeveralAccountsPerRole(t *testing.T) {
+	dir := t.TempDir()
+	sharedEnv(t, dir)
+	f, err := LoadFile(write(t, dir, "target.json", `{"endpoint": "https://organizations.us-east-1.amazonaws.com",
+		"principals": {"management": [{"profile": "org-mgmt"}, {"profile": "m1", "email": "m1@example.com"}], "outsider": {"profile": "cfg-only", "account_id": "444444444444"}}}`))
+	require.NoError(t, err)
+	assert.Len(t, f.Principals["management"], 2)
+	ps, err := f.Resolve()
+	require.NoError(t, err)
+	require.Len(t, ps, 3)
+	assert.Equal(t, []string{"management", "management", "outsider"}, []string{ps[0].Role, ps[1].Role, ps[2].Role})
+	assert.Equal(t, "m1@example.com", ps[1].Email)
+
+	for name, content := range map[string]string{
+		"empty list":     `{"endpoint": "https://x.amazonaws.com", "principals": {"management": []}}`,
+		"same account":   `{"endpoint": "https://x.amazonaws.com", "principals": {"management": {"profile": "a", "account_id": "111111111111"}, "member": {"profile": "b", "account_id": "111111111111"}}}`,
+		"unknown member": `{"endpoint": "https://x.amazonaws.com", "principals": {"management": [{"profile": "a", "acount_id": "1"}]}}`,
+	} {
+		_, err := LoadFile(write(t, dir, "bad.json", content))
+		assert.Error(t, err, name)
+	}
 }
 
 func TestLoadFileErrors(t *testing.T) {
@@ -120,7 +143,7 @@ func TestResolveErrors(t *testing.T) {
 		{"sso-user", `principal "r": profile "sso-user" has no aws_access_key_id/aws_secret_access_key`},
 	}
 	for _, tt := range tests {
-		f := &File{Endpoint: "https://x.amazonaws.com", Principals: map[string]FilePrincipal{"r": {Profile: tt.profile}}}
+		f := &File{Endpoint: "https://x.amazonaws.com", Principals: map[string]FilePrincipals{"r": {{Profile: tt.profile}}}}
 		_, err := f.Resolve()
 		require.Error(t, err, tt.profile)
 		assert.Contains(t, err.Error(), tt.want)
@@ -128,7 +151,7 @@ func TestResolveErrors(t *testing.T) {
 	}
 
 	write(t, dir, "credentials", "[noid]\naws_access_key_id=A\naws_secret_access_key=B\n")
-	f := &File{Principals: map[string]FilePrincipal{"r": {Profile: "noid"}}}
+	f := &File{Principals: map[string]FilePrincipals{"r": {{Profile: "noid"}}}}
 	_, err := f.Resolve()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `no account id: set "account_id" in the target file or aws_account_id in profile "noid"`)
@@ -138,7 +161,7 @@ func TestResolveWithoutSharedFiles(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none"))
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "none-either"))
-	f := &File{Principals: map[string]FilePrincipal{"r": {Profile: "p"}}}
+	f := &File{Principals: map[string]FilePrincipals{"r": {{Profile: "p"}}}}
 	_, err := f.Resolve()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "not found in")

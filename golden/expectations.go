@@ -25,9 +25,14 @@ type Expectation struct {
 	Error  *ExpectedError `json:"error,omitempty"`
 }
 
-// Output is the typed output expected of a success response.
+// Output is the typed output expected of a success response: the member
+// of the operation's output (none for operations without output, whose
+// expected output is {}).
 type Output struct {
-	Handshake *Handshake `json:"Handshake,omitempty"`
+	Handshake    *Handshake    `json:"Handshake,omitempty"`
+	Handshakes   []Handshake   `json:"Handshakes,omitempty"`
+	Organization *Organization `json:"Organization,omitempty"`
+	Accounts     []Account     `json:"Accounts,omitempty"`
 }
 
 // Handshake is a types.Handshake as plain values, for comparison.
@@ -53,6 +58,34 @@ type Resource struct {
 	Type      string
 	Value     string
 	Resources []Resource `json:",omitempty"`
+}
+
+// Organization is a types.Organization as plain values.
+type Organization struct {
+	Id                   string
+	Arn                  string
+	FeatureSet           string
+	MasterAccountArn     string
+	MasterAccountId      string
+	MasterAccountEmail   string
+	AvailablePolicyTypes []PolicyTypeSummary
+}
+
+// PolicyTypeSummary is a types.PolicyTypeSummary as plain values.
+type PolicyTypeSummary struct {
+	Type   string
+	Status string
+}
+
+// Account is a types.Account as plain values.
+type Account struct {
+	Id              string
+	Arn             string
+	Email           string
+	Name            string
+	Status          string
+	JoinedMethod    string
+	JoinedTimestamp time.Time
 }
 
 // ExpectedError is the typed error expected of an error response: Type is

@@ -1,15 +1,18 @@
 // Package golden holds wire-level golden files of the AWS Organizations
 // handshake API (documented sample requests, responses and error bodies) and
 // the tools to compare live bodies with them: parsing of the .http files,
-// normalisation of volatile values, header redaction, a go-cmp diff and a
-// recorder for adding goldens captured from a live endpoint.
+// normalisation of volatile values, header redaction, a go-cmp diff, a
+// comparison that tells failures from notes (CompareBody, CompareSample)
+// and a recorder for adding goldens captured from a live endpoint.
 //
 // Layout of the embedded files:
 //
 //	<Operation>/sample.request.http   documented sample request
 //	<Operation>/sample.response.http  documented sample response
+//	<Operation>/sample-<name>.*.http  a further documented example
 //	<Operation>/errors/<Name>.http    one error response per documented exception
 //	<Operation>/expectations.json     what an SDK client decodes from each file
+//	<Operation>/source.json           where each sample comes from, its source's defects
 //
 // A .http file is an HTTP/1.1 message as on the wire: start line, header
 // lines, an empty line, the body. See README.md.
@@ -33,7 +36,7 @@ import (
 	"strings"
 )
 
-//go:embed */*.http */errors/*.http */expectations.json
+//go:embed */*.http */errors/*.http */expectations.json */source.json
 var files embed.FS
 
 // FS returns the embedded golden files.

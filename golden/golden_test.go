@@ -95,33 +95,41 @@ func TestOneErrorGoldenPerDocumentedException(t *testing.T) {
 	assert.Len(t, got, 13)
 }
 
+// Every response golden of every operation has one expectation in its
+// folder's expectations.json, and every expectation names a golden.
 func TestEveryGoldenHasAnExpectation(t *testing.T) {
-	exp, err := golden.LoadExpectations("AcceptHandshake")
+	ops, err := golden.Operations()
 	require.NoError(t, err)
-	byFile := map[string]golden.Expectation{}
-	for _, e := range exp.Files {
-		byFile[e.File] = e
-	}
+	require.NotEmpty(t, ops)
 	paths, err := golden.List()
 	require.NoError(t, err)
-	n := 0
-	for _, p := range paths {
-		rel := strings.TrimPrefix(p, "AcceptHandshake/")
-		if rel == "sample.request.http" {
-			continue
+	for _, op := range ops {
+		exp, err := golden.LoadExpectations(op)
+		require.NoError(t, err)
+		assert.Equal(t, op, exp.Operation)
+		byFile := map[string]golden.Expectation{}
+		for _, e := range exp.Files {
+			byFile[e.File] = e
 		}
-		n++
-		e, ok := byFile[rel]
-		require.True(t, ok, "no expectation for %s", p)
-		if name, isErr := errorName(p); isErr {
-			require.NotNil(t, e.Error, p)
-			assert.Equal(t, name, e.Error.Code, p)
+		n := 0
+		for _, p := range paths {
+			rel, ok := strings.CutPrefix(p, op+"/")
+			if !ok || strings.HasSuffix(rel, ".request.http") {
+				continue
+			}
+			n++
+			e, ok := byFile[rel]
+			require.True(t, ok, "no expectation for %s", p)
 			assert.Contains(t, []string{"reference", "model"}, e.Source, p)
-		} else {
-			require.NotNil(t, e.Output, p)
+			if name, isErr := errorName(p); isErr {
+				require.NotNil(t, e.Error, p)
+				assert.Equal(t, name, e.Error.Code, p)
+			} else {
+				require.NotNil(t, e.Output, p)
+			}
 		}
+		assert.Equal(t, n, len(exp.Files), "%s: expectations for files that do not exist", op)
 	}
-	assert.Equal(t, n, len(exp.Files), "expectations for files that do not exist")
 }
 
 func TestRedact(t *testing.T) {

@@ -2,11 +2,12 @@ package reftarget
 
 // acceptEffects are the consequences of accepting a handshake, by action.
 // Each one either refuses (and changes nothing) or applies its change; the
-// handshake itself becomes ACCEPTED afterwards.
+// handshake itself becomes ACCEPTED afterwards. Accepting an
+// APPROVE_ALL_FEATURES handshake has no effect of its own: settle opens the
+// request once every member approved.
 var acceptEffects = map[string]func(s *Server, h *handshake, c *call) *apiError{
-	actionInvite:  (*Server).joinOrganization,
-	actionEnable:  (*Server).approveFeatureChange,
-	actionApprove: (*Server).finalizeAllFeatures,
+	actionInvite: (*Server).joinOrganization,
+	actionEnable: (*Server).finalizeAllFeatures,
 }
 
 // acceptEffect runs the effect of accepting h, if its action has one.
@@ -34,25 +35,8 @@ func (s *Server) joinOrganization(h *handshake, c *call) *apiError {
 	return nil
 }
 
-// approveFeatureChange records a member's approval; when it is the last one
-// missing, the APPROVE_ALL_FEATURES handshake goes to the management account.
-func (s *Server) approveFeatureChange(h *handshake, c *call) *apiError {
-	m := h.migration
-	if m == nil || m.approve != nil || !m.pending(c.now) {
-		return nil
-	}
-	for _, other := range m.enable {
-		if other != h && other.stateAt(c.now) != stateAccepted {
-			return nil
-		}
-	}
-	if org, ok := s.st.orgs[h.orgID]; ok {
-		s.sendApproval(org, m, c)
-	}
-	return nil
-}
-
-// finalizeAllFeatures switches the organization to all features.
+// finalizeAllFeatures switches the organization to all features (the
+// request is OPEN: every invited member approved).
 func (s *Server) finalizeAllFeatures(h *handshake, c *call) *apiError {
 	org, ok := s.st.orgs[h.orgID]
 	if !ok {

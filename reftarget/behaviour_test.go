@@ -188,90 +188,20 @@ func TestInvitationRefusals(t *testing.T) {
 	wantCode(t, err, "AWSOrganizationsNotInUseException")
 }
 
-func TestEnableAllFeaturesFlow(t *testing.T) {
+// EnableAllFeatures is the management account's, for an organization with
+// consolidated billing only. (The process itself: allfeatures_test.go.)
+func TestEnableAllFeaturesRefusals(t *testing.T) {
 	tg := newTarget(t)
-	tg.createOrg(mgmtAcct, types.OrganizationFeatureSetConsolidatedBilling)
-	tg.join(mgmtAcct, recipientAcct)
+	tg.createOrg(mgmtAcct, types.OrganizationFeatureSetAll)
 	tg.join(mgmtAcct, memberAcct)
-	mgmt := tg.client(mgmtAcct)
-	out, err := mgmt.EnableAllFeatures(ctx(t), &organizations.EnableAllFeaturesInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.Handshake.Action != types.ActionTypeEnableAllFeatures {
-		t.Errorf("EnableAllFeatures returned a %s handshake", out.Handshake.Action)
-	}
-	_, err = mgmt.EnableAllFeatures(ctx(t), &organizations.EnableAllFeaturesInput{})
-	wantReason(t, err, "ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION")
-	_, err = mgmt.InviteAccountToOrganization(ctx(t), &organizations.InviteAccountToOrganizationInput{
-		Target: &types.HandshakeParty{Id: aws.String(outsiderAcct), Type: types.HandshakePartyTypeAccount},
-	})
-	wantReason(t, err, "INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES")
-
-	for i, acct := range []string{recipientAcct, memberAcct} {
-		if got := tg.received(mgmtAcct, types.ActionTypeApproveAllFeatures); len(got) != 0 {
-			t.Fatalf("APPROVE_ALL_FEATURES sent after %d of 2 members accepted", i)
-		}
-		hs := tg.received(acct, types.ActionTypeEnableAllFeatures)
-		if len(hs) != 1 {
-			t.Fatalf("%s received %d ENABLE_ALL_FEATURES handshakes", acct, len(hs))
-		}
-		tg.accept(acct, aws.ToString(hs[0].Id))
-	}
-	approve := tg.received(mgmtAcct, types.ActionTypeApproveAllFeatures)
-	if len(approve) != 1 {
-		t.Fatalf("management account received %d APPROVE_ALL_FEATURES handshakes", len(approve))
-	}
-	if org := describeOrg(t, tg, mgmtAcct); org.FeatureSet != types.OrganizationFeatureSetConsolidatedBilling {
-		t.Fatalf("feature set %s before the final approval", org.FeatureSet)
-	}
-	tg.accept(mgmtAcct, aws.ToString(approve[0].Id))
-	if org := describeOrg(t, tg, memberAcct); org.FeatureSet != types.OrganizationFeatureSetAll {
-		t.Fatalf("feature set %s after the final approval", org.FeatureSet)
-	}
-	_, err = mgmt.EnableAllFeatures(ctx(t), &organizations.EnableAllFeaturesInput{})
-	wantReason(t, err, "ORGANIZATION_ALREADY_HAS_ALL_FEATURES")
-	// Invitations work again.
-	tg.invite(mgmtAcct, outsiderAcct)
-
-	// An organization created with all features refuses at once.
-	tg.createOrg(otherMgmtAcct, types.OrganizationFeatureSetAll)
-	_, err = tg.client(otherMgmtAcct).EnableAllFeatures(ctx(t), &organizations.EnableAllFeaturesInput{})
+	_, err := tg.client(mgmtAcct).EnableAllFeatures(ctx(t), &organizations.EnableAllFeaturesInput{})
 	wantReason(t, err, "ORGANIZATION_ALREADY_HAS_ALL_FEATURES")
 	_, err = tg.client(memberAcct).EnableAllFeatures(ctx(t), &organizations.EnableAllFeaturesInput{})
 	wantCode(t, err, "AccessDeniedException")
-}
-
-func TestDeclinedFeatureChangeEndsTheMigration(t *testing.T) {
-	tg := newTarget(t)
-	tg.createOrg(mgmtAcct, types.OrganizationFeatureSetConsolidatedBilling)
-	tg.join(mgmtAcct, recipientAcct)
-	out, err := tg.client(mgmtAcct).EnableAllFeatures(ctx(t), &organizations.EnableAllFeaturesInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tg.client(recipientAcct).DeclineHandshake(ctx(t), &organizations.DeclineHandshakeInput{HandshakeId: out.Handshake.Id}); err != nil {
-		t.Fatal(err)
-	}
-	tg.invite(mgmtAcct, memberAcct) // no longer disabled
-	if _, err := tg.client(mgmtAcct).EnableAllFeatures(ctx(t), &organizations.EnableAllFeaturesInput{}); err != nil {
-		t.Fatalf("second EnableAllFeatures after a decline: %v", err)
-	}
-}
-
-func TestEnableAllFeaturesWithoutMembers(t *testing.T) {
-	tg := newTarget(t)
-	tg.createOrg(mgmtAcct, types.OrganizationFeatureSetConsolidatedBilling)
-	out, err := tg.client(mgmtAcct).EnableAllFeatures(ctx(t), &organizations.EnableAllFeaturesInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.Handshake.Action != types.ActionTypeApproveAllFeatures {
-		t.Fatalf("got a %s handshake, want APPROVE_ALL_FEATURES at once", out.Handshake.Action)
-	}
-	tg.accept(mgmtAcct, aws.ToString(out.Handshake.Id))
-	if org := describeOrg(t, tg, mgmtAcct); org.FeatureSet != types.OrganizationFeatureSetAll {
-		t.Fatalf("feature set %s", org.FeatureSet)
+	_, err = tg.client(outsiderAcct).EnableAllFeatures(ctx(t), &organizations.EnableAllFeaturesInput{})
+	wantCode(t, err, "AWSOrganizationsNotInUseException")
+	if n := len(tg.received(memberAcct, types.ActionTypeApproveAllFeatures)); n != 0 {
+		t.Fatalf("a refused EnableAllFeatures sent %d handshakes", n)
 	}
 }
 

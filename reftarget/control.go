@@ -14,16 +14,24 @@ import (
 const controlPrefix = "/_orgconform/"
 
 // Info is the document GET /_orgconform/info returns; a runner uses it to
-// detect the reference target and its capabilities.
+// detect the reference target and its capabilities. InitialState and
+// ExpiresAfterSeconds are those of INVITE; the ByAction maps give every
+// action this target creates.
 type Info struct {
-	Name                 string `json:"name"`
-	Accounts             string `json:"accounts"`
-	DefaultAccount       string `json:"defaultAccount"`
-	Clock                string `json:"clock"`
-	InitialState         string `json:"initialState"`
-	ExpiresAfterSeconds  int64  `json:"expiresAfterSeconds"`
-	RetainedAfterSeconds int64  `json:"retainedAfterSeconds"`
+	Name                        string            `json:"name"`
+	Accounts                    string            `json:"accounts"`
+	DefaultAccount              string            `json:"defaultAccount"`
+	Clock                       string            `json:"clock"`
+	InitialState                string            `json:"initialState"`
+	InitialStateByAction        map[string]string `json:"initialStateByAction"`
+	ExpiresAfterSeconds         int64             `json:"expiresAfterSeconds"`
+	ExpiresAfterSecondsByAction map[string]int64  `json:"expiresAfterSecondsByAction"`
+	RetainedAfterSeconds        int64             `json:"retainedAfterSeconds"`
 }
+
+// initialStates are the states this target creates handshakes in (an
+// ENABLE_ALL_FEATURES request starts OPEN only when no member is asked).
+var initialStates = map[string]string{actionInvite: stateOpen, actionEnable: stateRequested, actionApprove: stateOpen}
 
 // InfoName is Info.Name of this target.
 const InfoName = "orgconform reference target"
@@ -53,14 +61,20 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) int {
 	}
 	switch {
 	case r.URL.Path == controlPrefix+"info" && r.Method == http.MethodGet:
+		expires := map[string]int64{}
+		for action, d := range s.expiry {
+			expires[action] = int64(d / time.Second)
+		}
 		return reply(http.StatusOK, Info{
-			Name:                 InfoName,
-			Accounts:             "localstack",
-			DefaultAccount:       defaultAccount,
-			Clock:                controlPrefix + "clock",
-			InitialState:         stateOpen,
-			ExpiresAfterSeconds:  int64(s.expiry / time.Second),
-			RetainedAfterSeconds: int64(s.retention / time.Second),
+			Name:                        InfoName,
+			Accounts:                    "localstack",
+			DefaultAccount:              defaultAccount,
+			Clock:                       controlPrefix + "clock",
+			InitialState:                initialStates[actionInvite],
+			InitialStateByAction:        initialStates,
+			ExpiresAfterSeconds:         expires[actionInvite],
+			ExpiresAfterSecondsByAction: expires,
+			RetainedAfterSeconds:        int64(s.retention / time.Second),
 		})
 	case r.URL.Path == controlPrefix+"clock" && r.Method == http.MethodGet:
 		return reply(http.StatusOK, clockResponse{Now: epochSeconds(s.clock.now())})

@@ -2,6 +2,7 @@ package reftarget_test
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"testing"
 	"time"
@@ -16,8 +17,14 @@ func TestInfoEndpoint(t *testing.T) {
 		t.Fatalf("status %d", st)
 	}
 	if info.Name != reftarget.InfoName || info.Accounts != "localstack" || info.DefaultAccount != "000000000000" ||
-		info.Clock != "/_orgconform/clock" || info.ExpiresAfterSeconds != 15*24*3600 || info.RetainedAfterSeconds != 30*24*3600 {
+		info.Clock != "/_orgconform/clock" || info.ExpiresAfterSeconds != 15*24*3600 || info.RetainedAfterSeconds != 30*24*3600 ||
+		info.InitialState != "OPEN" {
 		t.Fatalf("info %+v", info)
+	}
+	wantExpiry := map[string]int64{"INVITE": 15 * 24 * 3600, "ENABLE_ALL_FEATURES": 90 * 24 * 3600, "APPROVE_ALL_FEATURES": 90 * 24 * 3600}
+	wantInitial := map[string]string{"INVITE": "OPEN", "ENABLE_ALL_FEATURES": "REQUESTED", "APPROVE_ALL_FEATURES": "OPEN"}
+	if !maps.Equal(info.ExpiresAfterSecondsByAction, wantExpiry) || !maps.Equal(info.InitialStateByAction, wantInitial) {
+		t.Fatalf("info by action: %v %v", info.ExpiresAfterSecondsByAction, info.InitialStateByAction)
 	}
 	var e struct{ Message string }
 	if st := tg.controlJSON(http.MethodGet, "/_orgconform/nothing", "", &e); st != http.StatusNotFound || e.Message == "" {

@@ -3,7 +3,7 @@
 // against without an AWS account. It is an independent implementation of the
 // behaviour described by package specs — it reads names, patterns, lengths,
 // error statuses and lifecycle durations from specs, but not the transition
-// table, which the checks use as their oracle.
+// table or the permissions, which the checks use as their oracle.
 //
 // # Use
 //
@@ -25,7 +25,9 @@
 //
 //   - Content-Length over 1 MiB: 413 RequestEntityTooLargeException, without
 //     reading the body (a chunked body is cut off after 1 MiB the same way);
-//   - no Authorization header: MissingAuthenticationTokenException (403);
+//   - no Authorization header: MissingAuthenticationTokenException (403;
+//     specs allow 400 or 403 for authentication errors, this target sends
+//     403);
 //   - X-Amz-Target not an operation of specs, or not POST /:
 //     UnknownOperationException;
 //   - the body is not one JSON object, or a member has the wrong JSON type
@@ -50,8 +52,12 @@
 //
 // # Behaviour and the choices made where the contract allows several
 //
-//   - New handshakes are OPEN; they read as EXPIRED once the clock reaches
-//     ExpirationTimestamp (RequestedTimestamp + 15 days).
+//   - Invitations and the members' APPROVE_ALL_FEATURES handshakes start
+//     OPEN, the ENABLE_ALL_FEATURES request REQUESTED. A REQUESTED or OPEN
+//     handshake reads as EXPIRED once the clock reaches
+//     ExpirationTimestamp: RequestedTimestamp + 15 days for INVITE, + 90 days
+//     for the all-features request and its members' handshakes (which
+//     expire with the request). Lifetimes come from specs' lifecycle.
 //   - ACCEPTED, DECLINED, CANCELED and EXPIRED handshakes are gone 30 days
 //     after reaching that state: they vanish from both lists and from
 //     DescribeHandshake/Accept/Decline/Cancel (HandshakeNotFoundException).
@@ -59,12 +65,34 @@
 //     (sender = the organization's management account, or recipient), else
 //     HandshakeNotFoundException; the caller has the right role (recipient
 //     accepts and declines, sender cancels), else AccessDeniedException; the
-//     handshake is OPEN, else HandshakeAlreadyInStateException when it is
-//     already in the requested state and InvalidHandshakeTransitionException
-//     otherwise (EXPIRED included).
-//   - INVITE and ENABLE_ALL_FEATURES go to member/invited accounts;
-//     APPROVE_ALL_FEATURES goes to the management account, which is both
-//     its sender and its recipient, so it may accept, decline or cancel it.
+//     state: already in the requested state → HandshakeAlreadyInStateException;
+//     accepting a REQUESTED request (members still to approve), or any
+//     response to a final state (EXPIRED included) →
+//     InvalidHandshakeTransitionException. Accept needs OPEN; Decline and
+//     Cancel take REQUESTED or OPEN.
+//   - The all-features process follows the User Guide's transcripts.
+//     EnableAllFeatures (management account, CONSOLIDATED_BILLING
+//     organization) returns the ENABLE_ALL_FEATURES request: sender and
+//     recipient the management account, its only party the ORGANIZATION
+//     (Id without the "o-" prefix, as the guide shows), resource
+//     ORGANIZATION, REQUESTED. Every member account that joined by
+//     invitation (created accounts would get none) gets an APPROVE_ALL_FEATURES
+//     handshake: OPEN, parties ORGANIZATION and ACCOUNT, resources
+//     PARENT_HANDSHAKE (the request's id without "h-"), ORGANIZATION and
+//     ACCOUNT, expiring with the request. When every member still in the
+//     organization accepted, the request becomes OPEN (at once when there is
+//     none); the management account accepts it and FeatureSet becomes ALL.
+//     A member that declines keeps the request REQUESTED until it leaves or
+//     is removed. Canceling or declining the request cancels the members'
+//     open handshakes and ends the process, as does its expiry; the
+//     management account may cancel one member's handshake (the contract
+//     allows that or a refusal). Invitations open when the process starts
+//     are canceled; while it runs, invitations get
+//     INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES and a second
+//     EnableAllFeatures ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION;
+//     an organization with all features gets
+//     ORGANIZATION_ALREADY_HAS_ALL_FEATURES. Filter.ParentHandshakeId lists
+//     the members' handshakes of one request.
 //   - InviteAccountToOrganization refuses an account already in the same
 //     organization with HandshakeConstraintViolationException
 //     ALREADY_IN_AN_ORGANIZATION; an account in another organization can be
@@ -73,17 +101,6 @@
 //     DuplicateHandshakeException. Target Type ORGANIZATION or an ACCOUNT id
 //     that is not 12 digits is InvalidInputException
 //     INVALID_PARTY_TYPE_TARGET; an invalid email INVALID_EMAIL_ADDRESS_TARGET.
-//   - EnableAllFeatures (management account, CONSOLIDATED_BILLING
-//     organization) sends ENABLE_ALL_FEATURES to every member and returns
-//     the earliest member's handshake; when all members accepted (at once
-//     if there are none, and then that is what it returns) it sends
-//     APPROVE_ALL_FEATURES to the management account; accepting that sets
-//     FeatureSet ALL. While the migration is pending, invitations get
-//     INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES and a second
-//     EnableAllFeatures ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION;
-//     an organization with all features gets
-//     ORGANIZATION_ALREADY_HAS_ALL_FEATURES. A declined, canceled or expired
-//     handshake of the migration ends it.
 //   - Operations that need an organization answer
 //     AWSOrganizationsNotInUseException outside one; management-only
 //     operations (invite, EnableAllFeatures, ListAccounts,
@@ -96,12 +113,11 @@
 //     ACCOUNT_CANNOT_LEAVE_ORGANIZATION, of an account outside the
 //     organization AccountNotFoundException. DeleteOrganization needs no
 //     members left (OrganizationNotEmptyException) and cancels the
-//     organization's OPEN handshakes.
+//     organization's REQUESTED and OPEN handshakes.
 //   - Lists are in creation order; NextToken is opaque and names a position
 //     (a foreign token is InvalidInputException INVALID_NEXT_TOKEN);
 //     MaxResults defaults to 20. Filter.ActionType and
-//     Filter.ParentHandshakeId together are MAX_LIMIT_EXCEEDED_FILTER; no
-//     handshake here has a parent, so ParentHandshakeId matches none.
+//     Filter.ParentHandshakeId together are MAX_LIMIT_EXCEEDED_FILTER.
 //   - One mutex serializes every operation, so requests are linearizable:
 //     of two simultaneous accepts exactly one succeeds.
 //
@@ -111,7 +127,10 @@
 //
 //	GET  /_orgconform/info   → {"name":"orgconform reference target","accounts":"localstack",
 //	                            "defaultAccount":"000000000000","clock":"/_orgconform/clock",
-//	                            "initialState":"OPEN","expiresAfterSeconds":1296000,
+//	                            "initialState":"OPEN",
+//	                            "initialStateByAction":{"INVITE":"OPEN","ENABLE_ALL_FEATURES":"REQUESTED",...},
+//	                            "expiresAfterSeconds":1296000,
+//	                            "expiresAfterSecondsByAction":{"INVITE":1296000,"ENABLE_ALL_FEATURES":7776000,...},
 //	                            "retainedAfterSeconds":2592000}
 //	GET  /_orgconform/clock  → {"now": 1700000000.123}
 //	POST /_orgconform/clock  {"advance_seconds": 1296001} → {"now": ...}

@@ -1,6 +1,7 @@
 package reftarget
 
 import (
+	"slices"
 	"time"
 )
 
@@ -9,9 +10,10 @@ type handshakeIDInput struct {
 	HandshakeID string `json:"HandshakeId"`
 }
 
-// response is one of the three ways to answer an open handshake.
+// response is one of the three ways to answer a handshake.
 type response struct {
-	to      string                                           // the state it moves an OPEN handshake to
+	to      string                                           // the state it moves the handshake to
+	from    []string                                         // the states it may move it from
 	mayCall func(h *handshake, account string) bool          // who may call it
 	effect  func(s *Server, h *handshake, c *call) *apiError // before the state changes (nil: none)
 }
@@ -24,12 +26,15 @@ func recipientOnly(h *handshake, account string) bool {
 // senderOnly: only the sending organization's management account.
 func senderOnly(h *handshake, account string) bool { return account == h.mgmt }
 
-// The responses. Accepting has consequences that depend on the action (see
-// acceptEffects); declining and canceling only change the state.
+// The responses. Only an OPEN handshake can be accepted (a REQUESTED
+// all-features request still waits for its members); a REQUESTED or OPEN
+// one can be declined or canceled. Accepting has consequences that depend
+// on the action (see acceptEffects); declining and canceling only change
+// the state (and, for a request, its children's: see settle).
 var (
-	acceptResponse  = response{to: stateAccepted, mayCall: recipientOnly, effect: (*Server).acceptEffect}
-	declineResponse = response{to: stateDeclined, mayCall: recipientOnly}
-	cancelResponse  = response{to: stateCanceled, mayCall: senderOnly}
+	acceptResponse  = response{to: stateAccepted, from: []string{stateOpen}, mayCall: recipientOnly, effect: (*Server).acceptEffect}
+	declineResponse = response{to: stateDeclined, from: []string{stateRequested, stateOpen}, mayCall: recipientOnly}
+	cancelResponse  = response{to: stateCanceled, from: []string{stateRequested, stateOpen}, mayCall: senderOnly}
 )
 
 func (s *Server) acceptHandshake(c *call) (any, *apiError)  { return s.respond(c, acceptResponse) }
@@ -46,9 +51,10 @@ func (s *Server) cancelHandshake(c *call) (any, *apiError)  { return s.respond(c
 //  2. the caller must be the party that may respond this way (recipient for
 //     accept and decline, sender for cancel); otherwise
 //     AccessDeniedException;
-//  3. the handshake must be OPEN: already in the target state →
-//     HandshakeAlreadyInStateException, any other final state (including
-//     EXPIRED) → InvalidHandshakeTransitionException;
+//  3. the handshake must be in a state r moves from: already in the target
+//     state → HandshakeAlreadyInStateException, any other state (a final
+//     one, EXPIRED included, or a REQUESTED request being accepted before
+//     every member approved) → InvalidHandshakeTransitionException;
 //  4. the response's effect (accepting an invitation joins the
 //     organization, ...), which may refuse with its own error.
 //
@@ -68,7 +74,10 @@ func (s *Server) respond(c *call, r response) (any, *apiError) {
 	switch cur := h.stateAt(c.now); {
 	case cur == r.to:
 		return nil, newError(errAlreadyInState, "Handshake %s is already %s.", h.id, cur)
-	case cur != stateOpen:
+	case cur == stateRequested && r.to == stateAccepted:
+		return nil, newError(errInvalidTransition, "Handshake %s is REQUESTED: %d of the %d member accounts asked have not approved yet.",
+			h.id, s.unapproved(h, c.now), len(h.children))
+	case !slices.Contains(r.from, cur):
 		return nil, newError(errInvalidTransition, "Handshake %s is %s and cannot become %s.", h.id, cur, r.to)
 	}
 	if r.effect != nil {
@@ -76,8 +85,20 @@ func (s *Server) respond(c *call, r response) (any, *apiError) {
 			return nil, e
 		}
 	}
-	h.state, h.closed = r.to, c.now
+	h.close(r.to, c.now)
+	s.settle(h, c.now)
 	return handshakeOutput{Handshake: h.render(c.now)}, nil
+}
+
+// unapproved counts the children of request that are not ACCEPTED.
+func (s *Server) unapproved(request *handshake, now time.Time) int {
+	n := 0
+	for _, child := range request.children {
+		if child.stateAt(now) != stateAccepted {
+			n++
+		}
+	}
+	return n
 }
 
 // visibleHandshake returns the handshake id if the caller is a party to it
@@ -143,8 +164,9 @@ func (s *Server) listHandshakes(c *call, include func(*handshake) bool) (any, *a
 		case f.ActionType != nil:
 			match = func(h *handshake) bool { return include(h) && h.action == *f.ActionType }
 		case f.ParentHandshakeID != nil:
-			// No handshake of this target has a parent handshake.
-			match = func(*handshake) bool { return false }
+			match = func(h *handshake) bool {
+				return include(h) && h.parent != nil && h.parent.id == *f.ParentHandshakeID
+			}
 		}
 	}
 	var all []*handshake
@@ -164,8 +186,9 @@ func (s *Server) listHandshakes(c *call, include func(*handshake) bool) (any, *a
 	return out, nil
 }
 
-// newHandshake records a new OPEN handshake from org to the recipient.
-func (s *Server) newHandshake(org *organization, action, recipient string, p party, res []resource, now time.Time) *handshake {
+// newHandshake records a new handshake from org to the recipient, in
+// state, expiring after its action's lifetime (specs).
+func (s *Server) newHandshake(org *organization, action, recipient string, parties []party, res []resource, state string, now time.Time) *handshake {
 	h := &handshake{
 		seq:       s.st.next(),
 		id:        s.uniqueHandshakeID(),
@@ -173,11 +196,11 @@ func (s *Server) newHandshake(org *organization, action, recipient string, p par
 		orgID:     org.id,
 		mgmt:      org.mgmt,
 		recipient: recipient,
-		party:     p,
+		parties:   parties,
 		resources: res,
 		requested: now,
-		expires:   now.Add(s.expiry),
-		state:     stateOpen,
+		expires:   now.Add(s.expiry[action]),
+		state:     state,
 	}
 	s.st.handshakes[h.id] = h
 	s.st.order = append(s.st.order, h)

@@ -72,6 +72,35 @@ func errCode(err error) string {
 	return "non-API error: " + err.Error()
 }
 
+// day is 24 hours.
+const day = 24 * time.Hour
+
+// errReason returns the Reason of a HandshakeConstraintViolationException,
+// ConstraintViolationException or InvalidInputException ("" otherwise).
+func errReason(err error) string {
+	if e, ok := errorAs[*types.HandshakeConstraintViolationException](err); ok {
+		return string(e.Reason)
+	}
+	if e, ok := errorAs[*types.ConstraintViolationException](err); ok {
+		return string(e.Reason)
+	}
+	if e, ok := errorAs[*types.InvalidInputException](err); ok {
+		return string(e.Reason)
+	}
+	return ""
+}
+
+// enableAllFeatures starts enabling all features in mgmt's organization and
+// returns the ENABLE_ALL_FEATURES request.
+func (tg *target) enableAllFeatures(mgmt string) *types.Handshake {
+	tg.t.Helper()
+	out, err := tg.client(mgmt).EnableAllFeatures(ctx(tg.t), &organizations.EnableAllFeaturesInput{})
+	if err != nil {
+		tg.t.Fatalf("EnableAllFeatures by %s: %v", mgmt, err)
+	}
+	return out.Handshake
+}
+
 // createOrg creates an organization managed by account.
 func (tg *target) createOrg(account string, fs types.OrganizationFeatureSet) *types.Organization {
 	tg.t.Helper()

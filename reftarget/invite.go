@@ -75,14 +75,14 @@ func (s *Server) inviteAccount(c *call) (any, *apiError) {
 		return nil, handshakeConstraint("ALREADY_IN_AN_ORGANIZATION", "Account %s is already a member of organization %s.", recipient, org.id)
 	}
 	key := inviteKey(org, recipient, target)
-	if h, ok := s.st.invites[key]; ok && h.stateAt(c.now) == stateOpen {
+	if h, ok := s.st.invites[key]; ok && live(h.stateAt(c.now)) {
 		return nil, newError(errDuplicateHandshake, "Handshake %s already invites %s.", h.id, target.ID)
 	}
 	res := []resource{org.resource(), {Type: target.Type, Value: target.ID}}
 	if in.Notes != nil && *in.Notes != "" {
 		res = append(res, resource{Type: "NOTES", Value: *in.Notes})
 	}
-	h := s.newHandshake(org, actionInvite, recipient, target, res, c.now)
+	h := s.newHandshake(org, actionInvite, recipient, []party{{ID: org.id, Type: "ORGANIZATION"}, target}, res, stateOpen, c.now)
 	s.st.invites[key] = h
 	return handshakeOutput{Handshake: h.render(c.now)}, nil
 }

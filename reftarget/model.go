@@ -6,11 +6,12 @@ import (
 
 // Handshake states.
 const (
-	stateOpen     = "OPEN"
-	stateAccepted = "ACCEPTED"
-	stateDeclined = "DECLINED"
-	stateCanceled = "CANCELED"
-	stateExpired  = "EXPIRED"
+	stateRequested = "REQUESTED"
+	stateOpen      = "OPEN"
+	stateAccepted  = "ACCEPTED"
+	stateDeclined  = "DECLINED"
+	stateCanceled  = "CANCELED"
+	stateExpired   = "EXPIRED"
 )
 
 // Handshake actions.
@@ -57,7 +58,7 @@ type organization struct {
 	mgmt       string // management account id
 	featureSet string
 	accounts   []*membership // in join order; the management account first
-	migration  *migration    // the latest EnableAllFeatures, or nil
+	migration  *handshake    // the ENABLE_ALL_FEATURES request of the latest EnableAllFeatures, or nil
 }
 
 // membership is an account's place in an organization.
@@ -69,16 +70,13 @@ type membership struct {
 	method  string // INVITED or CREATED
 }
 
-// migration is one EnableAllFeatures run: the ENABLE_ALL_FEATURES
-// handshakes sent to the members and, once all accepted, the
-// APPROVE_ALL_FEATURES handshake sent to the management account.
-type migration struct {
-	enable  []*handshake
-	approve *handshake
-}
-
-// handshake is one handshake. Only OPEN, ACCEPTED, DECLINED and CANCELED are
-// stored; EXPIRED is derived from the clock (see stateAt).
+// handshake is one handshake. REQUESTED, OPEN, ACCEPTED, DECLINED and
+// CANCELED are stored; EXPIRED is derived from the clock (see stateAt).
+//
+// The all-features process is a family: EnableAllFeatures creates the
+// ENABLE_ALL_FEATURES request (recipient and sender: the management
+// account), REQUESTED, and one APPROVE_ALL_FEATURES child per invited member
+// account, OPEN; the request becomes OPEN once every child is accepted.
 type handshake struct {
 	seq       int64
 	id        string
@@ -86,13 +84,14 @@ type handshake struct {
 	orgID     string
 	mgmt      string // the sending organization's management account
 	recipient string // the account addressed, "" for an email no account owns
-	party     party  // the recipient party as requested (ACCOUNT or EMAIL)
+	parties   []party
 	resources []resource
 	requested time.Time
 	expires   time.Time
 	state     string
-	closed    time.Time // when state left OPEN (ACCEPTED, DECLINED, CANCELED)
-	migration *migration
+	closed    time.Time    // when the state became ACCEPTED, DECLINED or CANCELED
+	parent    *handshake   // APPROVE_ALL_FEATURES: its ENABLE_ALL_FEATURES request
+	children  []*handshake // ENABLE_ALL_FEATURES: the members' APPROVE_ALL_FEATURES handshakes
 }
 
 // party is a handshake party.
@@ -108,10 +107,13 @@ type resource struct {
 	Resources []resource `json:"Resources,omitempty"`
 }
 
-// stateAt returns the handshake's state at now: an OPEN handshake whose
-// expiration time has passed reads as EXPIRED.
+// live reports whether state still awaits a response.
+func live(state string) bool { return state == stateRequested || state == stateOpen }
+
+// stateAt returns the handshake's state at now: a REQUESTED or OPEN
+// handshake whose expiration time has passed reads as EXPIRED.
 func (h *handshake) stateAt(now time.Time) string {
-	if h.state == stateOpen && !now.Before(h.expires) {
+	if live(h.state) && !now.Before(h.expires) {
 		return stateExpired
 	}
 	return h.state
@@ -119,10 +121,10 @@ func (h *handshake) stateAt(now time.Time) string {
 
 // closedAt returns when the handshake reached a final state, if it has.
 func (h *handshake) closedAt(now time.Time) (time.Time, bool) {
-	switch h.stateAt(now) {
-	case stateOpen:
+	switch st := h.stateAt(now); {
+	case live(st):
 		return time.Time{}, false
-	case stateExpired:
+	case st == stateExpired:
 		return h.expires, true
 	}
 	return h.closed, true
@@ -140,37 +142,15 @@ func (h *handshake) isParty(account string) bool {
 	return account == h.mgmt || (h.recipient != "" && account == h.recipient)
 }
 
-// pending reports whether the migration is still under way at now: none of
-// its handshakes was declined, canceled or expired, and the final approval
-// was not accepted yet.
-func (m *migration) pending(now time.Time) bool {
-	if m == nil {
-		return false
-	}
-	all := m.enable
-	if m.approve != nil {
-		if m.approve.stateAt(now) == stateAccepted {
-			return false
-		}
-		all = append(all[:len(all):len(all)], m.approve)
-	}
-	for _, h := range all {
-		if st := h.stateAt(now); st != stateOpen && st != stateAccepted {
-			return false
-		}
-	}
-	return true
+// close moves a live handshake to a final state at now.
+func (h *handshake) close(state string, now time.Time) {
+	h.state, h.closed = state, now
 }
 
-// allEnabled reports whether every member accepted its ENABLE_ALL_FEATURES
-// handshake.
-func (m *migration) allEnabled(now time.Time) bool {
-	for _, h := range m.enable {
-		if h.stateAt(now) != stateAccepted {
-			return false
-		}
-	}
-	return true
+// pending reports whether the all-features request is still under way at
+// now (REQUESTED or OPEN, not expired).
+func (h *handshake) pending(now time.Time) bool {
+	return h != nil && live(h.stateAt(now))
 }
 
 // emailOf is the implicit email address of an account.

@@ -1,6 +1,7 @@
 package reftarget
 
 import (
+	"slices"
 	"time"
 )
 
@@ -35,15 +36,12 @@ func (s *Server) join(org *organization, account, method string, now time.Time) 
 	s.st.members[account] = m
 }
 
-// leave removes account from its organization.
-func (s *Server) leave(org *organization, account string) {
+// leave removes account from its organization at now; an all-features
+// request under way no longer waits for it (see memberLeft).
+func (s *Server) leave(org *organization, account string, now time.Time) {
 	delete(s.st.members, account)
-	for i, m := range org.accounts {
-		if m.account == account {
-			org.accounts = append(org.accounts[:i:i], org.accounts[i+1:]...)
-			return
-		}
-	}
+	org.accounts = slices.DeleteFunc(org.accounts, func(m *membership) bool { return m.account == account })
+	s.memberLeft(org, account, now)
 }
 
 // createOrganizationInput is the input of CreateOrganization.
@@ -136,7 +134,7 @@ func (s *Server) removeAccount(c *call) (any, *apiError) {
 	if m, ok := s.st.members[in.AccountID]; !ok || m.org != org {
 		return nil, newError(errAccountNotFound, "Account %s is not in organization %s.", in.AccountID, org.id)
 	}
-	s.leave(org, in.AccountID)
+	s.leave(org, in.AccountID, c.now)
 	return struct{}{}, nil
 }
 
@@ -151,13 +149,13 @@ func (s *Server) leaveOrganization(c *call) (any, *apiError) {
 	if org.mgmt == c.account {
 		return nil, newError(errMasterCannotLeave, "The management account cannot leave its organization; delete the organization instead.")
 	}
-	s.leave(org, c.account)
+	s.leave(org, c.account, c.now)
 	return struct{}{}, nil
 }
 
 // deleteOrganization deletes the caller's organization, which must have no
-// member accounts left (OrganizationNotEmptyException). Its open handshakes
-// become CANCELED.
+// member accounts left (OrganizationNotEmptyException). Its REQUESTED and
+// OPEN handshakes become CANCELED.
 func (s *Server) deleteOrganization(c *call) (any, *apiError) {
 	org, e := s.managedOrg(c)
 	if e != nil {
@@ -167,11 +165,11 @@ func (s *Server) deleteOrganization(c *call) (any, *apiError) {
 		return nil, newError(errOrganizationNotEmpty, "Organization %s still has %d member accounts.", org.id, len(org.accounts)-1)
 	}
 	for _, h := range s.st.order {
-		if h.orgID == org.id && h.stateAt(c.now) == stateOpen {
-			h.state, h.closed = stateCanceled, c.now
+		if h.orgID == org.id && live(h.stateAt(c.now)) {
+			h.close(stateCanceled, c.now)
 		}
 	}
-	s.leave(org, org.mgmt)
+	s.leave(org, org.mgmt, c.now)
 	delete(s.st.orgs, org.id)
 	return struct{}{}, nil
 }

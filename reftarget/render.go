@@ -33,7 +33,7 @@ func (h *handshake) render(now time.Time) handshakeJSON {
 	return handshakeJSON{
 		ID:                  h.id,
 		Arn:                 "arn:aws:organizations::" + h.mgmt + ":handshake/" + h.orgID + "/" + strings.ToLower(h.action) + "/" + h.id,
-		Parties:             []party{{ID: h.orgID, Type: "ORGANIZATION"}, h.party},
+		Parties:             h.parties,
 		State:               h.stateAt(now),
 		RequestedTimestamp:  epochSeconds(h.requested),
 		ExpirationTimestamp: epochSeconds(h.expires),

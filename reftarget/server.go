@@ -31,9 +31,9 @@ type Options struct {
 // endpoints under /_orgconform/. It is safe for concurrent use.
 type Server struct {
 	contract  *specs.Contract
-	ops       map[string]operation // by X-Amz-Target
-	status    map[string]int       // error name -> HTTP status
-	expiry    time.Duration
+	ops       map[string]operation     // by X-Amz-Target
+	status    map[string]int           // error name -> HTTP status
+	expiry    map[string]time.Duration // handshake lifetime by action (specs lifecycle)
 	retention time.Duration
 	clock     *clock
 
@@ -111,11 +111,18 @@ func newServer(c *specs.Contract, opts Options) (*Server, error) {
 		contract:  c,
 		ops:       map[string]operation{},
 		status:    map[string]int{},
-		expiry:    time.Duration(c.Lifecycle.ExpiresAfterSeconds) * time.Second,
-		retention: time.Duration(c.Lifecycle.RetainedAfterSeconds) * time.Second,
+		expiry:    map[string]time.Duration{},
+		retention: c.Lifecycle.RetainedFor(),
 		clock:     &clock{base: now},
 		log:       opts.Log,
 		st:        newState(),
+	}
+	for _, action := range []string{actionInvite, actionEnable, actionApprove} {
+		d, ok := c.Lifecycle.ExpiresAfter(action)
+		if !ok {
+			return nil, fmt.Errorf("reftarget: specs give no expiry for %s handshakes", action)
+		}
+		s.expiry[action] = d
 	}
 	for _, op := range c.Operations {
 		run, ok := handlers[op.Name]

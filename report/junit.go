@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/orgconform/orgconform/contract"
+	"github.com/orgconform/orgconform/check"
 )
 
 type junitSuites struct {
@@ -13,6 +13,7 @@ type junitSuites struct {
 	Name    string       `xml:"name,attr"`
 	Tests   int          `xml:"tests,attr"`
 	Fail    int          `xml:"failures,attr"`
+	Errors  int          `xml:"errors,attr"`
 	Skipped int          `xml:"skipped,attr"`
 	Time    string       `xml:"time,attr"`
 	Suites  []junitSuite `xml:"testsuite"`
@@ -22,6 +23,7 @@ type junitSuite struct {
 	Name    string      `xml:"name,attr"`
 	Tests   int         `xml:"tests,attr"`
 	Fail    int         `xml:"failures,attr"`
+	Errors  int         `xml:"errors,attr"`
 	Skipped int         `xml:"skipped,attr"`
 	Time    string      `xml:"time,attr"`
 	Cases   []junitCase `xml:"testcase"`
@@ -32,6 +34,7 @@ type junitCase struct {
 	ClassName string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitMessage `xml:"failure,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"`
 	Skipped   *junitMessage `xml:"skipped,omitempty"`
 }
 
@@ -42,8 +45,10 @@ type junitMessage struct {
 }
 
 // WriteJUnit writes rep as JUnit XML: one testsuite per check group, one
-// testcase per check. Unsupported checks are failures unless allowed.
-func WriteJUnit(w io.Writer, rep *contract.Report, opts Options) error {
+// testcase per check. Unsupported checks are failures unless allowed;
+// checks an interrupted run did not finish are errors (type "not-run"), so
+// an interrupted run never reads as a pass.
+func WriteJUnit(w io.Writer, rep *check.Report, opts Options) error {
 	all := junitSuites{Name: "orgconform " + rep.Target, Time: seconds(rep.Duration.Seconds())}
 	index := map[string]int{}
 	for _, r := range rep.Results {
@@ -55,13 +60,15 @@ func WriteJUnit(w io.Writer, rep *contract.Report, opts Options) error {
 		}
 		s := &all.Suites[i]
 		c := junitCase{Name: r.ID, ClassName: "orgconform." + r.Group, Time: seconds(r.Duration.Seconds())}
-		detail := fmt.Sprintf("operation: %s\nexpected: %s\nobserved: %s\nrerun: %s\n\n%s", r.Operation, r.Expected, r.Observed, r.Rerun, r.Exchange)
+		detail := fmt.Sprintf("operation: %s\nexpected: %s\nsource: %s\nobserved: %s\nrerun: %s\n\n%s", r.Operation, r.Expected, r.Source, r.Observed, r.Rerun, r.Exchange)
 		switch {
-		case r.Status == contract.Fail:
+		case r.Status == check.Fail:
 			c.Failure = &junitMessage{Message: r.Observed, Type: "fail", Text: detail}
-		case r.Status == contract.Unsupported && !opts.AllowUnsupported:
+		case r.Status == check.Unsupported && !opts.AllowUnsupported:
 			c.Failure = &junitMessage{Message: r.Observed, Type: "unsupported", Text: detail}
-		case r.Status == contract.Skip || r.Status == contract.Unsupported:
+		case r.Status == check.NotRun:
+			c.Error = &junitMessage{Message: r.Observed, Type: "not-run"}
+		case r.Status == check.Skip || r.Status == check.Unsupported:
 			c.Skipped = &junitMessage{Message: r.Observed}
 		}
 		s.Tests++
@@ -69,6 +76,10 @@ func WriteJUnit(w io.Writer, rep *contract.Report, opts Options) error {
 		if c.Failure != nil {
 			s.Fail++
 			all.Fail++
+		}
+		if c.Error != nil {
+			s.Errors++
+			all.Errors++
 		}
 		if c.Skipped != nil {
 			s.Skipped++

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"strings"
 	"testing"
@@ -10,22 +11,26 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/orgconform/orgconform/contract"
+	"github.com/orgconform/orgconform/check"
 	"github.com/orgconform/orgconform/schemas"
 )
 
-func sample() *contract.Report {
-	return &contract.Report{
+func sample() *check.Report {
+	return &check.Report{
 		Target: "http://127.0.0.1:1", Seed: 7, Duration: 1500 * time.Millisecond, Requests: 12,
-		Results: []contract.Result{
-			{ID: "a/pass", Group: "a", Operation: "AcceptHandshake", Status: contract.Pass},
-			{ID: "a/fail", Group: "a", Operation: "AcceptHandshake", Status: contract.Fail,
-				Expected: "HandshakeAlreadyInStateException", Observed: "HandshakeNotFoundException <&>",
-				Exchange: "POST / HTTP/1.1\nbody \x00 ]]>", Rerun: "go run ./cmd/runner --run '^a/fail$'"},
-			{ID: "b/skip", Group: "b", Status: contract.Skip, Observed: "no clock"},
-			{ID: "b/unsupported", Group: "b", Operation: "EnableAllFeatures", Status: contract.Unsupported, Observed: "HTML 500"},
+		Results: []check.Result{
+			{ID: "a/pass", Group: "a", Operation: "AcceptHandshake", Status: check.Pass, Requests: 3,
+				Notes: []string{"AcceptHandshake answered members the contract does not know: Handshake.New"}},
+			{ID: "a/fail", Group: "a", Operation: "AcceptHandshake", Status: check.Fail, Requests: 4,
+				Expected: "HandshakeAlreadyInStateException", Observed: "HandshakeNotFoundException <&>", Source: "reference: you can't accept twice",
+				Exchange: "#1 AcceptHandshake\nPOST / HTTP/1.1\nbody \x00 ]]>", Rerun: "runner --run '^a/fail$'"},
+			{ID: "b/skip", Group: "b", Status: check.Skip, Cause: "no clock control", Observed: "the target offers no clock control"},
+			{ID: "b/unsupported", Group: "b", Operation: "EnableAllFeatures", Status: check.Unsupported, Cause: "EnableAllFeatures not implemented", Observed: "EnableAllFeatures not implemented: HTML 500"},
+			{ID: "b/unsupported2", Group: "b", Operation: "EnableAllFeatures", Status: check.Unsupported, Cause: "EnableAllFeatures not implemented", Observed: "EnableAllFeatures not implemented: HTML 500"},
 		},
-		Cleanup: []string{"a/fail: delete organization o-1: 500"},
+		Capabilities: []check.OpCapability{{Operation: "EnableAllFeatures", Status: check.NotImplemented, Evidence: "HTML 500"}},
+		Flags:        []check.Flag{{Name: check.FlagClock, On: false, Evidence: "no /_orgconform/clock endpoint"}},
+		Cleanup:      []string{"a/fail: delete organization o-1: 500"},
 	}
 }
 
@@ -33,9 +38,14 @@ func TestJSONMatchesItsSchema(t *testing.T) {
 	b, err := JSON(sample())
 	require.NoError(t, err)
 	require.NoError(t, schemas.ValidateReport(b))
-	assert.Contains(t, string(b), `"summary": {`)
-	assert.Contains(t, string(b), `"failed": 1`)
-	empty, err := JSON(&contract.Report{})
+	var got struct {
+		Summary map[string]int
+		Groups  []Group
+	}
+	require.NoError(t, json.Unmarshal(b, &got))
+	assert.Equal(t, map[string]int{"ran": 5, "passed": 1, "failed": 1, "skipped": 1, "unsupported": 2, "not_run": 0}, got.Summary)
+	assert.Equal(t, []Group{{Group: "a", Checks: 2, Requests: 7, Passed: 1, Failed: 1}, {Group: "b", Checks: 3, Skipped: 1, Unsupported: 2}}, got.Groups)
+	empty, err := JSON(&check.Report{})
 	require.NoError(t, err)
 	require.NoError(t, schemas.ValidateReport(empty), "a report without checks still matches (checks: [])")
 }
@@ -53,12 +63,12 @@ func TestJUnitCountsAndEscapes(t *testing.T) {
 			} `xml:"testsuite"`
 		}
 		require.NoError(t, xml.Unmarshal(buf.Bytes(), &got), buf.String())
-		assert.Equal(t, 4, got.Tests)
+		assert.Equal(t, 5, got.Tests)
 		if allow {
 			assert.Equal(t, 1, got.Failures)
-			assert.Equal(t, 2, got.Skipped)
+			assert.Equal(t, 3, got.Skipped)
 		} else {
-			assert.Equal(t, 2, got.Failures)
+			assert.Equal(t, 3, got.Failures)
 			assert.Equal(t, 1, got.Skipped)
 		}
 		assert.Len(t, got.Suites, 2)
@@ -69,12 +79,62 @@ func TestConsoleSummary(t *testing.T) {
 	var buf bytes.Buffer
 	WriteConsole(&buf, sample(), Options{})
 	out := buf.String()
+	assert.Contains(t, out, "capabilities:\n  EnableAllFeatures  not-implemented  HTML 500\n")
 	assert.Contains(t, out, "--- FAIL: a/fail (AcceptHandshake)")
-	assert.Contains(t, out, "--- UNSUPPORTED: b/unsupported")
-	assert.Contains(t, out, "rerun: go run ./cmd/runner --run '^a/fail$'")
+	assert.Contains(t, out, "    source:   reference: you can't accept twice\n")
+	assert.NotContains(t, out, "--- UNSUPPORTED", "blocked checks are one line per cause, not a block each")
+	assert.Contains(t, out, "2 checks blocked: EnableAllFeatures not implemented — e.g. b/unsupported: HTML 500\n")
+	assert.Contains(t, out, "SKIP b/skip: the target offers no clock control\n")
+	assert.Contains(t, out, "notes (not failures):\n  a/pass: AcceptHandshake answered members")
+	assert.Contains(t, out, "rerun: runner --run '^a/fail$'")
 	assert.Contains(t, out, "cleanup failed 1 times")
 	assert.NotContains(t, out, "\x00", "control characters from the target are not printed")
-	assert.True(t, strings.HasSuffix(out, "1 passed, 1 failed, 2 skipped\n"), out)
+	assert.True(t, strings.HasSuffix(out, "5 checks ran: 1 passed, 1 failed, 1 skipped, 2 unsupported (they count as failures; --allow-unsupported accepts them)\n"), out)
 	assert.False(t, Passed(sample(), Options{}))
 	assert.False(t, Passed(sample(), Options{AllowUnsupported: true}), "a failed check fails even with unsupported allowed")
+
+	buf.Reset()
+	WriteConsole(&buf, sample(), Options{Quiet: true})
+	assert.NotContains(t, buf.String(), "CHECK  OPERATION", "quiet leaves out the table")
+	assert.Contains(t, buf.String(), "--- FAIL: a/fail")
+}
+
+func TestNothingRanIsNoPass(t *testing.T) {
+	assert.False(t, Passed(&check.Report{}, Options{}), "a run that ran no check does not pass")
+	rep := &check.Report{Results: []check.Result{{ID: "a", Group: "a", Status: check.Pass}}}
+	assert.True(t, Passed(rep, Options{}))
+	rep.Interrupted = true
+	assert.False(t, Passed(rep, Options{}), "an interrupted run does not pass")
+}
+
+func TestInterruptedReports(t *testing.T) {
+	rep := &check.Report{Interrupted: true, Results: []check.Result{
+		{ID: "a/1", Group: "a", Status: check.Pass},
+		{ID: "a/2", Group: "a", Status: check.NotRun, Cause: "run interrupted", Observed: "the run was interrupted before this check"},
+	}}
+	var buf bytes.Buffer
+	WriteConsole(&buf, rep, Options{})
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	assert.Equal(t, "interrupted: the run stopped before 1 checks finished; they are reported as not run", lines[len(lines)-1])
+	b, err := JSON(rep)
+	require.NoError(t, err)
+	require.NoError(t, schemas.ValidateReport(b))
+	assert.Contains(t, string(b), `"interrupted": true`)
+	assert.Contains(t, string(b), `"not_run": 1`)
+	buf.Reset()
+	require.NoError(t, WriteJUnit(&buf, rep, Options{}))
+	assert.Contains(t, buf.String(), `errors="1"`)
+	assert.Contains(t, buf.String(), `<error message="the run was interrupted before this check" type="not-run">`)
+	assert.NotContains(t, buf.String(), `skipped="1"`)
+}
+
+func TestMarkdown(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, WriteMarkdown(&buf, sample(), Options{}))
+	out := buf.String()
+	assert.Contains(t, out, "## orgconform: failed\n")
+	assert.Contains(t, out, "| EnableAllFeatures | not-implemented | HTML 500 |")
+	assert.Contains(t, out, "| a | 2 | 1 | 1 | 0 | 0 | 0 | 7 |")
+	assert.Contains(t, out, "- `a/fail`: expected HandshakeAlreadyInStateException; observed HandshakeNotFoundException &lt;&amp;&gt;")
+	assert.Contains(t, out, "- 2 checks: EnableAllFeatures not implemented")
 }

@@ -103,7 +103,7 @@ func TestScalarsMatchTheSpecs(t *testing.T) {
 		}
 		assert.Equal(t, want, def["type"], name)
 		if s.Pattern != "" && s.Pattern != "[\\s\\S]*" {
-			assert.Equal(t, s.Pattern, def["pattern"], name)
+			assert.Equal(t, portablePattern(s.Pattern), def["pattern"], "%s: the portable form of the model pattern (portableRewrites)", name)
 		}
 		maxKey, minKey := "maxLength", "minLength"
 		if s.Type == "integer" {
@@ -242,9 +242,10 @@ func TestBareCode(t *testing.T) {
 }
 
 func TestReportSchema(t *testing.T) {
-	good := `{"target":"http://localhost:4566","seed":42,"duration_seconds":1.5,"requests":3,
-		"summary":{"passed":1,"failed":1,"skipped":0,"unsupported":1},
-		"checks":[{"id":"accept-open","operation":"AcceptHandshake","status":"pass","expected":"ACCEPTED","observed":"ACCEPTED","exchange":"","rerun":"runner -seed 42 -check accept-open"}],
+	good := `{"target":"http://localhost:4566","seed":42,"duration_seconds":1.5,"requests":3,"interrupted":false,
+		"summary":{"ran":3,"passed":1,"failed":1,"skipped":0,"unsupported":1,"not_run":0},
+		"groups":[],"capabilities":[],"flags":[],
+		"checks":[{"id":"accept-open","group":"accept","operation":"AcceptHandshake","status":"pass","expected":"ACCEPTED","observed":"ACCEPTED","exchange":"","requests":2,"rerun":"runner -seed 42 -check accept-open"}],
 		"cleanup_failures":[]}`
 	require.NoError(t, ValidateReport([]byte(good)))
 	bad := []struct {
@@ -258,6 +259,9 @@ func TestReportSchema(t *testing.T) {
 		{func(r map[string]any) { delete(r["checks"].([]any)[0].(map[string]any), "rerun") }, "/checks/0", "required"},
 		{func(r map[string]any) { r["summary"].(map[string]any)["failed"] = -1 }, "/summary/failed", "minimum"},
 		{func(r map[string]any) { r["cleanup_failures"] = []any{1} }, "/cleanup_failures/0", "type"},
+		{func(r map[string]any) { delete(r, "interrupted") }, "", "required"},
+		{func(r map[string]any) { r["checks"].([]any)[0].(map[string]any)["status"] = "skipped" }, "/checks/0/status", "enum"},
+		{func(r map[string]any) { r["capabilities"] = []any{map[string]any{"operation": "X", "status": "maybe", "evidence": ""}} }, "/capabilities/0/status", "enum"},
 	}
 	for i, b := range bad {
 		var r map[string]any
@@ -285,4 +289,31 @@ func readDoc(t *testing.T, name string) map[string]any {
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal(data, &doc), name)
 	return doc
+}
+
+// ARNs of every partition validate, an account without the retiring Status
+// member validates, and a made-up partition does not.
+func TestPartitionsAndRetiredAccountStatus(t *testing.T) {
+	for _, p := range []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"} {
+		body := `{"Accounts":[{"Id":"123456789012","Arn":"arn:` + p + `:organizations::123456789012:account/o-abcdefghij/123456789012","Email":"a@example.com","Name":"a","State":"ACTIVE","JoinedMethod":"INVITED","JoinedTimestamp":1.7e9}]}`
+		assert.NoError(t, ValidateResponse("ListAccounts", []byte(body)), p)
+		org := `{"Organization":{"Id":"o-abcdefghij","Arn":"arn:` + p + `:organizations::123456789012:organization/o-abcdefghij","FeatureSet":"ALL","MasterAccountArn":"arn:` + p + `:organizations::123456789012:account/o-abcdefghij/123456789012","MasterAccountId":"123456789012","MasterAccountEmail":"a@example.com"}}`
+		assert.NoError(t, ValidateResponse("DescribeOrganization", []byte(org)), p)
+		hs := `{"Handshakes":[{"Id":"h-abcdefgh12","Arn":"arn:` + p + `:organizations::123456789012:handshake/o-abcdefghij/approve_all_features/h-abcdefgh12","Parties":[{"Id":"abcdefghij","Type":"ORGANIZATION"},{"Id":"222222222222","Type":"ACCOUNT"}],"State":"OPEN","RequestedTimestamp":1,"ExpirationTimestamp":2,"Action":"APPROVE_ALL_FEATURES","Resources":[{"Type":"PARENT_HANDSHAKE","Value":"abcdefgh11"},{"Type":"ORGANIZATION","Value":"o-abcdefghij"},{"Type":"ACCOUNT","Value":"222222222222"}]}]}`
+		assert.NoError(t, ValidateResponse("ListHandshakesForAccount", []byte(hs)), p)
+	}
+	bad := `{"Accounts":[{"Id":"123456789012","Arn":"arn:gcp:organizations::123456789012:account/o-abcdefghij/123456789012","Email":"a@example.com","Name":"a","JoinedMethod":"INVITED","JoinedTimestamp":1.7e9}]}`
+	var ve *ValidationError
+	if assert.ErrorAs(t, ValidateResponse("ListAccounts", []byte(bad)), &ve) {
+		assert.True(t, ve.Has("/Accounts/0/Arn", "pattern"), "%v", ve)
+	}
+}
+
+// The InvalidInputException schema takes the reason names the model's
+// documentation still lists besides its enum's.
+func TestDocumentationOnlyReasonsValidate(t *testing.T) {
+	for _, r := range []string{"INVALID_PAGINATION_TOKEN", "INVALID_NEXT_TOKEN", "MAX_FILTER_LIMIT_EXCEEDED", "MAX_LIMIT_EXCEEDED_FILTER"} {
+		assert.NoError(t, ValidateError("InvalidInputException", []byte(`{"__type":"InvalidInputException","Message":"m","Reason":"`+r+`"}`)), r)
+	}
+	assert.Error(t, ValidateError("InvalidInputException", []byte(`{"__type":"InvalidInputException","Message":"m","Reason":"NO_SUCH_REASON"}`)))
 }

@@ -232,16 +232,15 @@ func operationCases(fsys fs.FS, c *specs.Contract, op string) ([]Case, error) {
 	if err != nil {
 		return nil, err
 	}
+	requests, err := requestGoldens(fsys, op)
+	if err != nil {
+		return nil, err
+	}
+	// Errors are provoked with the operation's plain sample request (or
+	// any sample request; none: the SDK fills every member).
 	var input json.RawMessage
-	var sent *replay.Request
-	reqGolden := op + "/sample.request.http"
-	if _, err := fs.Stat(fsys, reqGolden); err == nil {
-		m, err := readMessage(fsys, reqGolden)
-		if err != nil {
-			return nil, err
-		}
-		input = json.RawMessage(m.Body)
-		sent = &replay.Request{Method: m.Method, Path: m.Target, Target: m.Header.Get("X-Amz-Target"), ContentType: m.Header.Get("Content-Type"), Body: string(m.Body)}
+	if r, ok := requests.forErrors(); ok {
+		input = r.input
 	}
 
 	var out []Case
@@ -263,8 +262,9 @@ func operationCases(fsys fs.FS, c *specs.Contract, op string) ([]Case, error) {
 				return nil, fmt.Errorf("sdkcheck: %s: %w", p, err)
 			}
 			base.Want = &Want{Output: want}
-			if sent != nil {
-				base.Want.Request, base.Want.RequestGolden = sent, reqGolden
+			if r, ok := requests[strings.TrimSuffix(e.File, ".response.http")]; ok && strings.HasSuffix(e.File, ".response.http") {
+				base.Input = r.input
+				base.Want.Request, base.Want.RequestGolden = r.sent, r.golden
 			}
 			out = append(out, base)
 			continue
@@ -301,6 +301,9 @@ func operationCases(fsys fs.FS, c *specs.Contract, op string) ([]Case, error) {
 		return nil, fmt.Errorf("sdkcheck: %s: golden %s has no entry in expectations.json", op, strings.Join(missing, ", "))
 	}
 	out = append(out, scopeProbes(c, op, input)...)
+	if len(errorCodes) == 0 {
+		return out, nil // the generic error is replayed where errors are
+	}
 	out = append(out, Case{
 		Case: replay.Case{ID: op + " [unmodelled error]", Operation: op, Input: input, Response: replay.Response{
 			Status: 400, Header: map[string][]string{"Content-Type": {"application/x-amz-json-1.1"}}, Body: unmodelled,
@@ -311,6 +314,59 @@ func operationCases(fsys fs.FS, c *specs.Contract, op string) ([]Case, error) {
 			Message: "The security token included in the request is invalid.", Fault: "unknown",
 		}},
 	})
+	return out, nil
+}
+
+// request is a request golden: the call's input and what the SDK must send.
+type request struct {
+	golden string
+	input  json.RawMessage
+	sent   *replay.Request
+}
+
+// requests are an operation's request goldens by stem ("sample" for
+// sample.request.http, "sample-x" for sample-x.request.http).
+type requests map[string]request
+
+// forErrors is the request error goldens are provoked with: the plain
+// sample's, else the first by stem.
+func (rs requests) forErrors() (request, bool) {
+	if r, ok := rs["sample"]; ok {
+		return r, true
+	}
+	stems := make([]string, 0, len(rs))
+	for s := range rs {
+		stems = append(stems, s)
+	}
+	sort.Strings(stems)
+	if len(stems) == 0 {
+		return request{}, false
+	}
+	return rs[stems[0]], true
+}
+
+// requestGoldens reads the <stem>.request.http files of an operation folder.
+func requestGoldens(fsys fs.FS, op string) (requests, error) {
+	entries, err := fs.ReadDir(fsys, op)
+	if err != nil {
+		return nil, fmt.Errorf("sdkcheck: list %s: %w", op, err)
+	}
+	out := requests{}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".request.http") {
+			continue
+		}
+		p := op + "/" + e.Name()
+		m, err := readMessage(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		out[strings.TrimSuffix(e.Name(), ".request.http")] = request{
+			golden: p,
+			input:  json.RawMessage(m.Body),
+			sent:   &replay.Request{Method: m.Method, Path: m.Target, Target: m.Header.Get("X-Amz-Target"), ContentType: m.Header.Get("Content-Type"), Body: string(m.Body)},
+		}
+	}
 	return out, nil
 }
 

@@ -71,9 +71,18 @@ func requireClassifiedVersion(t *testing.T) {
 	}
 }
 
+// outsideSDKEnum reports whether a value is, by its drift, absent from the
+// SDK's enum: reference-only (gone from the model) or documentation-only
+// (only in the model's documentation).
+func outsideSDKEnum(v specs.EnumValue) bool {
+	return v.Drift == specs.DriftReferenceOnly || v.Drift == specs.DriftDocumentationOnly
+}
+
 // enumProblems compares the enums of c with sdk (enum name to the SDK's
-// values). A conforming value the SDK lacks, an SDK value c does not
-// classify, and a reference-only value the SDK has are problems.
+// values). A value the SDK lacks although its drift says it is in the SDK's
+// enum, an SDK value c does not classify, a reference-only or
+// documentation-only value the SDK has, and a documentation-only value whose
+// sameAs the SDK lacks are problems.
 func enumProblems(c *specs.Contract, sdk map[string][]string) []string {
 	var out []string
 	for _, name := range classifiedEnums {
@@ -92,10 +101,12 @@ func enumProblems(c *specs.Contract, sdk map[string][]string) []string {
 		for _, v := range e.Values {
 			classified[v.Value] = true
 			switch {
-			case v.Drift == specs.DriftReferenceOnly && inSDK[v.Value]:
-				out = append(out, fmt.Sprintf("%s.%s: drift=reference-only but the SDK has it (stale drift note)", name, v.Value))
-			case v.Drift != specs.DriftReferenceOnly && !inSDK[v.Value]:
+			case outsideSDKEnum(v) && inSDK[v.Value]:
+				out = append(out, fmt.Sprintf("%s.%s: drift=%s but the SDK has it (stale drift note)", name, v.Value, v.Drift))
+			case !outsideSDKEnum(v) && !inSDK[v.Value]:
 				out = append(out, fmt.Sprintf("%s.%s: in specs/enums.json (source %s) but not in the SDK", name, v.Value, v.Source))
+			case v.Drift == specs.DriftDocumentationOnly && !inSDK[v.SameAs]:
+				out = append(out, fmt.Sprintf("%s.%s: sameAs %q, which the SDK does not have", name, v.Value, v.SameAs))
 			}
 		}
 		for _, v := range sdk[name] {
@@ -108,8 +119,9 @@ func enumProblems(c *specs.Contract, sdk map[string][]string) []string {
 }
 
 // schemaEnumProblems reports enum values of schemas/defs.schema.json that
-// the SDK does not know.
-func schemaEnumProblems(sdk map[string][]string) []string {
+// the SDK does not know, except those c classifies as documentation-only
+// (conforming, but only in the model's documentation).
+func schemaEnumProblems(c *specs.Contract, sdk map[string][]string) []string {
 	var out []string
 	for _, name := range sortedKeys(sdk) {
 		vals, err := schemas.EnumValues(name)
@@ -118,8 +130,14 @@ func schemaEnumProblems(sdk map[string][]string) []string {
 			continue
 		}
 		inSDK := set(sdk[name])
+		docOnly := map[string]bool{}
+		if e, ok := c.Enum(name); ok {
+			for _, v := range e.Values {
+				docOnly[v.Value] = v.Drift == specs.DriftDocumentationOnly
+			}
+		}
 		for _, v := range vals {
-			if !inSDK[v] {
+			if !inSDK[v] && !docOnly[v] {
 				out = append(out, fmt.Sprintf("schemas %s.%s: not in the SDK", name, v))
 			}
 		}
@@ -168,7 +186,7 @@ func TestSpecEnumsMatchTheSDK(t *testing.T) {
 
 func TestSchemaEnumsAreInTheSDK(t *testing.T) {
 	requireClassifiedVersion(t)
-	assert.Empty(t, schemaEnumProblems(sdkEnums(t)))
+	assert.Empty(t, schemaEnumProblems(specs.Must(), sdkEnums(t)))
 }
 
 func TestSpecErrorsMatchTheSDK(t *testing.T) {
@@ -225,8 +243,9 @@ func TestEnumCheckFindsAValueDeletedFromTheSpec(t *testing.T) {
 		added(enumProblems(specs.Must(), sdkEnums(t)), enumProblems(c, sdkEnums(t))))
 }
 
-// A future SDK value nobody classified, and a reference-only value that
-// reappears in the SDK, are reported.
+// A future SDK value nobody classified, a documentation-only value that
+// appears in the SDK's enum, and a reference-only one that reappears are
+// reported.
 func TestEnumCheckFindsNewAndStaleSDKValues(t *testing.T) {
 	enums := sdkEnums(t)
 	enums["HandshakeState"] = append(enums["HandshakeState"], "ARCHIVED")
@@ -234,8 +253,32 @@ func TestEnumCheckFindsNewAndStaleSDKValues(t *testing.T) {
 	problems := added(enumProblems(specs.Must(), sdkEnums(t)), enumProblems(specs.Must(), enums))
 	assert.ElementsMatch(t, []string{
 		"HandshakeState.ARCHIVED: in the SDK but not classified in specs/enums.json",
-		"InvalidInputExceptionReason.INVALID_PAGINATION_TOKEN: drift=reference-only but the SDK has it (stale drift note)",
+		"InvalidInputExceptionReason.INVALID_PAGINATION_TOKEN: drift=documentation-only but the SDK has it (stale drift note)",
 	}, problems)
+	c := parseModified(t, "enums.json", `"drift": "documentation-only",
+          "sameAs": "INVALID_NEXT_TOKEN",`, `"drift": "reference-only",`)
+	problems = added(enumProblems(c, sdkEnums(t)), enumProblems(c, enums))
+	assert.Contains(t, problems, "InvalidInputExceptionReason.INVALID_PAGINATION_TOKEN: drift=reference-only but the SDK has it (stale drift note)")
+}
+
+// A documentation-only value must stand for a value the SDK's enum has.
+func TestEnumCheckFindsADocumentationOnlyValueWithoutItsEnumValue(t *testing.T) {
+	c := parseModified(t, "enums.json", `"sameAs": "INVALID_NEXT_TOKEN"`, `"sameAs": "INVALID_TOKEN"`)
+	assert.Equal(t, []string{`InvalidInputExceptionReason.INVALID_PAGINATION_TOKEN: sameAs "INVALID_TOKEN", which the SDK does not have`},
+		added(enumProblems(specs.Must(), sdkEnums(t)), enumProblems(c, sdkEnums(t))))
+}
+
+// The schema check exempts documentation-only values but no others.
+func TestSchemaEnumCheckExemptsOnlyDocumentationOnlyValues(t *testing.T) {
+	enums := sdkEnums(t)
+	var without []string
+	for _, v := range enums["InvalidInputExceptionReason"] {
+		if v != "INVALID_PATTERN" {
+			without = append(without, v)
+		}
+	}
+	enums["InvalidInputExceptionReason"] = without
+	assert.Equal(t, []string{"schemas InvalidInputExceptionReason.INVALID_PATTERN: not in the SDK"}, schemaEnumProblems(specs.Must(), enums))
 }
 
 func TestErrorCheckFindsFaultAndNameDrift(t *testing.T) {

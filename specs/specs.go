@@ -6,8 +6,9 @@
 //
 // The facts live in the JSON files of this folder, embedded in the binary.
 // Every fact carries its source: "reference" (the API page), "model" (the
-// SDK/botocore model) or "assumption" (with a sentence of reasoning). This
-// package imports nothing else of orgconform.
+// SDK/botocore model), "guide" (the AWS Organizations User Guide and its CLI
+// transcripts) or "assumption" (with a sentence of reasoning). This package
+// imports nothing else of orgconform.
 package specs
 
 import (
@@ -16,7 +17,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 	"sync"
+	"time"
 )
 
 //go:embed *.json
@@ -25,17 +29,27 @@ var files embed.FS
 // Source says where a fact comes from.
 type Source string
 
-// The sources a fact may cite.
+// The sources a fact may cite. SourceGuide is the AWS Organizations User
+// Guide (awsdocs/aws-organizations-docs), whose CLI transcripts show real
+// responses; the note says which page.
 const (
 	SourceReference  Source = "reference"
 	SourceModel      Source = "model"
+	SourceGuide      Source = "guide"
 	SourceAssumption Source = "assumption"
 )
 
-// Drift values mark facts on which the reference page and the model disagree.
+// Sources lists every valid Source.
+var Sources = []Source{SourceReference, SourceModel, SourceGuide, SourceAssumption}
+
+// Drift values mark facts on which the reference page and the model
+// disagree. DriftDocumentationOnly marks enum values that the model's enum
+// lacks but its documentation (and the page) still lists: a target may send
+// them.
 const (
-	DriftModelOnly     = "model-only"
-	DriftReferenceOnly = "reference-only"
+	DriftModelOnly         = "model-only"
+	DriftReferenceOnly     = "reference-only"
+	DriftDocumentationOnly = "documentation-only"
 )
 
 // Contract is the whole contract, as loaded from the embedded JSON files.
@@ -52,7 +66,16 @@ type Contract struct {
 	Lifecycle    Lifecycle
 	Transitions  []Transition
 	Drift        []DriftNote
-	SDK          SDK
+	// Limits are the quotas and waits of live AWS that the scenarios meet
+	// (limits.json).
+	Limits []Limit
+	// PartyIDForms and ResourceValueForms say which forms a handshake
+	// party's Id (by party Type) and a resource's Value (by resource Type)
+	// may take (shapes.json "idForms"); see PartyIDs and ResourceValues.
+	PartyIDForms       map[string][]IDForm
+	ResourceValueForms map[string][]IDForm
+	// SDK is what holds of which aws-sdk-go-v2 version (sdk.json).
+	SDK SDK
 }
 
 // Service describes the wire protocol of the service.
@@ -136,14 +159,26 @@ func (e Error) Statuses() []int {
 // CommonError is an error any AWS action may return (authentication,
 // deserialization, throttling, internal failure). AcceptedWhere names the
 // check categories that accept it in place of a modeled exception.
+// HTTPStatus is the status the reference target sends; HTTPStatuses, when
+// set, lists every status a target may send with it (it includes
+// HTTPStatus).
 type CommonError struct {
 	Name          string   `json:"name"`
 	HTTPStatus    int      `json:"httpStatus"`
+	HTTPStatuses  []int    `json:"httpStatuses,omitempty"`
 	Fault         string   `json:"fault"`
 	When          string   `json:"when"`
 	AcceptedWhere []string `json:"acceptedWhere"`
 	Source        Source   `json:"source"`
 	Note          string   `json:"note,omitempty"`
+}
+
+// Statuses returns the HTTP statuses a target may send with e.
+func (e CommonError) Statuses() []int {
+	if len(e.HTTPStatuses) > 0 {
+		return e.HTTPStatuses
+	}
+	return []int{e.HTTPStatus}
 }
 
 // Enum is an enumeration with the source of each value.
@@ -153,11 +188,15 @@ type Enum struct {
 	Note   string      `json:"note,omitempty"`
 }
 
-// EnumValue is one value of an Enum.
+// EnumValue is one value of an Enum. SameAs names the value of the model's
+// enum that this one is another name for (a documentation-only value such as
+// INVALID_PAGINATION_TOKEN, the page's and the model documentation's name for
+// INVALID_NEXT_TOKEN).
 type EnumValue struct {
 	Value  string `json:"value"`
 	Source Source `json:"source"`
 	Drift  string `json:"drift,omitempty"`
+	SameAs string `json:"sameAs,omitempty"`
 	Note   string `json:"note,omitempty"`
 }
 
@@ -169,6 +208,62 @@ type Scalar struct {
 	Pattern   string `json:"pattern,omitempty"`
 	Sensitive bool   `json:"sensitive,omitempty"`
 	Source    Source `json:"source"`
+	Note      string `json:"note,omitempty"`
+}
+
+// IDForm is one form an identifier may take where AWS shows it: Form
+// "as-is" (the entity's own id, e.g. o-exampleorgid) or "without-prefix"
+// (the id with Prefix removed, e.g. exampleorgid).
+type IDForm struct {
+	Form    string `json:"form"`
+	Prefix  string `json:"prefix,omitempty"`
+	Example string `json:"example"`
+	Source  Source `json:"source"`
+	Note    string `json:"note"`
+}
+
+// The forms of IDForm.
+const (
+	FormAsIs          = "as-is"
+	FormWithoutPrefix = "without-prefix"
+)
+
+// render returns id in form f.
+func (f IDForm) render(id string) string {
+	if f.Form == FormWithoutPrefix {
+		return strings.TrimPrefix(id, f.Prefix)
+	}
+	return id
+}
+
+// idsIn returns id in every form of forms (id itself when forms is empty),
+// without duplicates.
+func idsIn(forms []IDForm, id string) []string {
+	if len(forms) == 0 {
+		return []string{id}
+	}
+	var out []string
+	for _, f := range forms {
+		if v := f.render(id); !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// PartyIDs returns the values a handshake party of partyType may carry as
+// its Id for the entity id: for ORGANIZATION both the organization id
+// (o-exampleorgid) and the id without its "o-" prefix, as the User Guide's
+// transcripts show.
+func (c *Contract) PartyIDs(partyType, id string) []string {
+	return idsIn(c.PartyIDForms[partyType], id)
+}
+
+// ResourceValues returns the values a handshake resource of resourceType may
+// carry for the entity id: for PARENT_HANDSHAKE the parent's handshake id
+// with or without its "h-" prefix.
+func (c *Contract) ResourceValues(resourceType, id string) []string {
+	return idsIn(c.ResourceValueForms[resourceType], id)
 }
 
 // Structure is a named structure shape: member name to type or shape name.
@@ -193,28 +288,78 @@ const (
 )
 
 // Permission says which roles may call an operation on a handshake action
-// ("*" for every action).
+// ("*" for every action). Undecided lists roles the sources neither allow
+// nor forbid: a target may grant or refuse them.
 type Permission struct {
 	Operation string   `json:"operation"`
 	Action    string   `json:"action"`
 	Allowed   []string `json:"allowed"`
+	Undecided []string `json:"undecided,omitempty"`
 	Note      string   `json:"note"`
 	Source    Source   `json:"source"`
 }
 
-// Lifecycle holds the time rules of handshakes.
+// Lifecycle holds the time rules of handshakes. Actions holds them per
+// action; InitialStates, ExpiresAfterSeconds, ExpiresSource and ExpiresNote
+// are derived from it when the contract is parsed and kept for callers
+// written before per-action rules: InitialStates maps each action to its
+// initial states ([]any of string), and the Expires* fields are those of
+// INVITE.
 type Lifecycle struct {
-	InitialStates        map[string]any `json:"initialStates"`
-	ExpiresAfterSeconds  int64          `json:"expiresAfterSeconds"`
-	ExpiresSource        Source         `json:"expiresSource"`
-	ExpiresNote          string         `json:"expiresNote"`
-	RetainedAfterSeconds int64          `json:"retainedAfterSeconds"`
-	RetainedSource       Source         `json:"retainedSource"`
-	RetainedNote         string         `json:"retainedNote"`
+	Actions              map[string]ActionLifecycle `json:"actions"`
+	InitialStates        map[string]any             `json:"-"`
+	ExpiresAfterSeconds  int64                      `json:"-"`
+	ExpiresSource        Source                     `json:"-"`
+	ExpiresNote          string                     `json:"-"`
+	RetainedAfterSeconds int64                      `json:"retainedAfterSeconds"`
+	RetainedSource       Source                     `json:"retainedSource"`
+	RetainedNote         string                     `json:"retainedNote"`
+}
+
+// ActionLifecycle is how handshakes of one action are made and age.
+type ActionLifecycle struct {
+	// CreatedBy is the operation that creates handshakes of this action
+	// ("" when none in scope does), or the action whose handshake creates
+	// them (see ParentAction).
+	CreatedBy string `json:"createdBy"`
+	// Sender and Recipient name the accounts: management-account,
+	// invited-account, member-account, other-management-account.
+	Sender    string `json:"sender"`
+	Recipient string `json:"recipient"`
+	// PartyTypes and ResourceTypes are the handshake's parties and
+	// top-level resources: one of each group, in any order.
+	// OptionalResourceTypes may appear besides.
+	PartyTypes            [][]string `json:"partyTypes"`
+	ResourceTypes         [][]string `json:"resourceTypes"`
+	OptionalResourceTypes []string   `json:"optionalResourceTypes,omitempty"`
+	ShapeSource           Source     `json:"shapeSource"`
+	ShapeNote             string     `json:"shapeNote"`
+	// ChildAction is the action of the handshakes this one waits for (one
+	// per invited member account); ParentAction the action of the handshake
+	// a child belongs to (named by its PARENT_HANDSHAKE resource).
+	ChildAction  string `json:"childAction,omitempty"`
+	ParentAction string `json:"parentAction,omitempty"`
+	// InitialStates are the states a fresh handshake may have.
+	// InitialStatesWithoutChildren, for an action with children, are those
+	// when there is no child to wait for (accepting it then succeeds).
+	InitialStates                []string `json:"initialStates"`
+	InitialStatesWithoutChildren []string `json:"initialStatesWithoutChildren,omitempty"`
+	InitialSource                Source   `json:"initialSource"`
+	InitialNote                  string   `json:"initialNote"`
+	// OpensWhen says when a REQUESTED handshake becomes OPEN ("" if never).
+	OpensWhen string `json:"opensWhen,omitempty"`
+	// ExpiresAfterSeconds is ExpirationTimestamp - RequestedTimestamp (0:
+	// unknown).
+	ExpiresAfterSeconds int64  `json:"expiresAfterSeconds"`
+	ExpiresSource       Source `json:"expiresSource"`
+	ExpiresNote         string `json:"expiresNote"`
 }
 
 // InitialStateSet returns the states a fresh handshake of action may have.
 func (l Lifecycle) InitialStateSet(action string) []string {
+	if a, ok := l.Actions[action]; ok {
+		return slices.Clone(a.InitialStates)
+	}
 	raw, _ := l.InitialStates[action].([]any)
 	out := make([]string, 0, len(raw))
 	for _, v := range raw {
@@ -223,6 +368,37 @@ func (l Lifecycle) InitialStateSet(action string) []string {
 		}
 	}
 	return out
+}
+
+// ExpiresAfter returns how long after its request a handshake of action
+// expires, and false when the sources do not say.
+func (l Lifecycle) ExpiresAfter(action string) (time.Duration, bool) {
+	a, ok := l.Actions[action]
+	if !ok || a.ExpiresAfterSeconds <= 0 {
+		return 0, false
+	}
+	return time.Duration(a.ExpiresAfterSeconds) * time.Second, true
+}
+
+// RetainedFor returns how long a handshake stays visible after it reached
+// ACCEPTED, DECLINED, CANCELED or EXPIRED.
+func (l Lifecycle) RetainedFor() time.Duration {
+	return time.Duration(l.RetainedAfterSeconds) * time.Second
+}
+
+// derive fills the fields kept for older callers from Actions.
+func (l *Lifecycle) derive() {
+	l.InitialStates = map[string]any{}
+	for name, a := range l.Actions {
+		states := make([]any, len(a.InitialStates))
+		for i, st := range a.InitialStates {
+			states[i] = st
+		}
+		l.InitialStates[name] = states
+	}
+	if inv, ok := l.Actions["INVITE"]; ok {
+		l.ExpiresAfterSeconds, l.ExpiresSource, l.ExpiresNote = inv.ExpiresAfterSeconds, inv.ExpiresSource, inv.ExpiresNote
+	}
 }
 
 // Transition is one row of the state-transition table.
@@ -242,17 +418,63 @@ func (t Transition) IsReachable() bool { return t.Reachable == nil || *t.Reachab
 
 // Outcome is what a transition row expects: a new State, or one of Errors.
 // A row may allow both (the reference is silent and both are plausible).
+// Reasons restricts the Reason an exception of Errors may carry (exception
+// name to the allowed values); an exception it does not name may carry any
+// reason of its enum.
 type Outcome struct {
-	State  string   `json:"state,omitempty"`
-	Errors []string `json:"errors,omitempty"`
+	State   string              `json:"state,omitempty"`
+	Errors  []string            `json:"errors,omitempty"`
+	Reasons map[string][]string `json:"reasons,omitempty"`
 }
 
-// DriftNote records one difference between the reference page and the model.
+// AllowsError reports whether the row accepts the exception code with
+// reason ("" when the body carries none).
+func (o Outcome) AllowsError(code, reason string) bool {
+	if !slices.Contains(o.Errors, code) {
+		return false
+	}
+	allowed, restricted := o.Reasons[code]
+	return !restricted || slices.Contains(allowed, reason)
+}
+
+// DriftNote records one difference between the sources: the reference
+// page, the model and, where it settles the matter, the User Guide.
 type DriftNote struct {
 	Topic     string `json:"topic"`
 	Reference string `json:"reference"`
 	Model     string `json:"model"`
+	Guide     string `json:"guide,omitempty"`
 	Handling  string `json:"handling"`
+}
+
+// Limit is a quota or wait of live AWS that a scenario may meet: how much
+// (Value in Unit; nil when AWS documents no number), where (Scope,
+// Operations) and what a caller gets past it (Errors).
+type Limit struct {
+	Name        string       `json:"name"`
+	Description string       `json:"description"`
+	Value       *int64       `json:"value"`
+	Unit        string       `json:"unit"`
+	Scope       string       `json:"scope"`
+	Operations  []string     `json:"operations"`
+	Errors      []LimitError `json:"errors"`
+	Source      Source       `json:"source"`
+	Note        string       `json:"note"`
+}
+
+// LimitError is an exception (and reason) a limit answers with.
+type LimitError struct {
+	Name   string `json:"name"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Duration returns the limit's value as a duration when its unit is
+// seconds.
+func (l Limit) Duration() (time.Duration, bool) {
+	if l.Value == nil || l.Unit != "seconds" {
+		return 0, false
+	}
+	return time.Duration(*l.Value) * time.Second, true
 }
 
 var (
@@ -308,6 +530,11 @@ func Parse(fsys FS) (*Contract, error) {
 		Comment    string               `json:"$comment"`
 		Scalars    map[string]Scalar    `json:"scalars"`
 		Structures map[string]Structure `json:"structures"`
+		IDForms    struct {
+			Comment   string              `json:"$comment"`
+			Parties   map[string][]IDForm `json:"parties"`
+			Resources map[string][]IDForm `json:"resources"`
+		} `json:"idForms"`
 	}
 	var perms struct {
 		Comment string       `json:"$comment"`
@@ -327,13 +554,17 @@ func Parse(fsys FS) (*Contract, error) {
 		Comment string `json:"$comment"`
 		SDK
 	}
+	var limits struct {
+		Comment string  `json:"$comment"`
+		Limits  []Limit `json:"limits"`
+	}
 	for _, f := range []struct {
 		name string
 		into any
 	}{
 		{"operations.json", &ops}, {"errors.json", &errs}, {"enums.json", &enums},
 		{"shapes.json", &shapes}, {"permissions.json", &perms},
-		{"transitions.json", &trans}, {"drift.json", &drift},
+		{"transitions.json", &trans}, {"drift.json", &drift}, {"limits.json", &limits},
 		{"sdk.json", &sdk},
 	} {
 		data, err := fsys.ReadFile(f.name)
@@ -351,8 +582,11 @@ func Parse(fsys FS) (*Contract, error) {
 	c.Enums = enums.Enums
 	c.Scalars, c.Structures = shapes.Scalars, shapes.Structures
 	c.Roles, c.Permissions = perms.Roles, perms.Rules
+	c.PartyIDForms, c.ResourceValueForms = shapes.IDForms.Parties, shapes.IDForms.Resources
 	c.Lifecycle, c.Transitions = trans.Lifecycle, trans.Transitions
+	c.Lifecycle.derive()
 	c.Drift = drift.Drift
+	c.Limits = limits.Limits
 	c.SDK = sdk.SDK
 	if err := c.checkSDK(); err != nil {
 		return nil, fmt.Errorf("specs: sdk.json: %w", err)
@@ -425,7 +659,8 @@ func (c *Contract) Enum(name string) (Enum, bool) {
 }
 
 // Conforming returns the enum values a conforming target may send: every
-// value except those only the reference page still lists.
+// value except those only the reference page still lists (documentation-only
+// values are conforming).
 func (e Enum) Conforming() []string {
 	var out []string
 	for _, v := range e.Values {
@@ -444,6 +679,34 @@ func (e Enum) Has(value string) bool {
 		}
 	}
 	return false
+}
+
+// Equivalents returns value and every other name of it in e (its SameAs
+// target and the values that name it as SameAs).
+func (e Enum) Equivalents(value string) []string {
+	canon := value
+	for _, v := range e.Values {
+		if v.Value == value && v.SameAs != "" {
+			canon = v.SameAs
+		}
+	}
+	out := []string{canon}
+	for _, v := range e.Values {
+		if v.SameAs != "" && v.SameAs == canon && !slices.Contains(out, v.Value) {
+			out = append(out, v.Value)
+		}
+	}
+	return out
+}
+
+// Limit returns the named limit.
+func (c *Contract) Limit(name string) (Limit, bool) {
+	for _, l := range c.Limits {
+		if l.Name == name {
+			return l, true
+		}
+	}
+	return Limit{}, false
 }
 
 // Documents reports whether op documents the exception name.

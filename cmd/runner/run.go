@@ -5,21 +5,23 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/orgconform/orgconform/internal/text"
 	"io"
 	"net"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/orgconform/orgconform/check"
 	"github.com/orgconform/orgconform/contract"
 	"github.com/orgconform/orgconform/endpoint"
+	"github.com/orgconform/orgconform/internal/text"
 	"github.com/orgconform/orgconform/reftarget"
 	"github.com/orgconform/orgconform/report"
 )
@@ -27,54 +29,97 @@ import (
 // runFlags are the flags of the default command.
 type runFlags struct {
 	endpoint         string
+	endpointSet      bool
 	targetFile       string
 	allowLiveAWS     bool
 	timeout          time.Duration
 	run              string
 	jsonPath         string
 	junitPath        string
+	markdownPath     string
+	quiet            bool
 	seed             int64
 	allowUnsupported bool
 	list             bool
+	parallel         int
+	shard            string
 }
 
-func parseRunFlags(args []string, stderr io.Writer) (*runFlags, error) {
-	f := &runFlags{}
+// defaultParallel suits a network-bound target: several requests in
+// flight per CPU.
+func defaultParallel() int { return max(8, 4*runtime.NumCPU()) }
+
+// runUsage is the first line of the default command's help.
+const runUsage = `usage: runner [flags]               run the conformance checks (against the embedded reference target unless --endpoint or --target-file)
+       runner serve [flags]         serve the embedded reference target
+       runner <command> --help      the flags of a command`
+
+func runFlagSet(f *runFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("runner", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&f.endpoint, "endpoint", "", "base URL of the target (default: the embedded reference target)")
-	fs.StringVar(&f.targetFile, "target-file", "", "JSON target file: endpoint, region and principals from named profiles (for real AWS)")
+	fs.StringVar(&f.targetFile, "target-file", "", "JSON target file: endpoint, region and principals by role from named profiles (for real AWS)")
 	fs.BoolVar(&f.allowLiveAWS, "allow-live-aws", false, "allow changing real AWS accounts (creates organizations, sends invitations)")
 	fs.DurationVar(&f.timeout, "timeout", endpoint.DefaultTimeout, "deadline of every call to the target")
 	fs.StringVar(&f.run, "run", "", "run only the checks whose id matches this regular expression")
-	fs.StringVar(&f.jsonPath, "json", "", "write the JSON report to this file")
-	fs.StringVar(&f.junitPath, "junit", "", "write JUnit XML to this file")
+	fs.StringVar(&f.jsonPath, "json", "", "write the JSON report to this file (- for stdout; the console then goes to stderr)")
+	fs.StringVar(&f.junitPath, "junit", "", "write JUnit XML to this file (- for stdout)")
+	fs.StringVar(&f.markdownPath, "markdown", "", "write a markdown fidelity summary to this file (- for stdout), e.g. $GITHUB_STEP_SUMMARY")
+	fs.BoolVar(&f.quiet, "quiet", false, "print only the capabilities, the failures and the summary")
 	fs.Int64Var(&f.seed, "seed", 0, "seed for account ids (default: random; the report shows it)")
 	fs.BoolVar(&f.allowUnsupported, "allow-unsupported", false, "do not count checks the target does not support as failures")
-	fs.BoolVar(&f.list, "list", false, "list the check ids and exit")
-	fs.Usage = func() {}
+	fs.BoolVar(&f.list, "list", false, "list the check ids (filtered by --run and --shard) and exit")
+	fs.IntVar(&f.parallel, "parallel", 0, fmt.Sprintf("checks run at once (default %d; 1 with --target-file, since real AWS throttles)", defaultParallel()))
+	fs.StringVar(&f.shard, "shard", "", "run only the K-th of N deterministic slices of the checks, as K/N (for CI build matrices; combine with runner merge)")
+	return fs
+}
+
+func parseRunFlags(args []string) (*runFlags, error) {
+	f := &runFlags{}
+	fs := runFlagSet(f)
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "usage: runner [flags]        run the contract checks\n       runner serve [flags]  serve the embedded reference target\nflags:")
-			fs.SetOutput(stderr)
-			fs.PrintDefaults()
-		}
 		return nil, err
 	}
-	if fs.NArg() > 0 {
+	fs.Visit(func(fl *flag.Flag) { f.endpointSet = f.endpointSet || fl.Name == "endpoint" })
+	switch {
+	case fs.NArg() > 0:
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if f.timeout <= 0 {
+	case f.endpointSet && strings.TrimSpace(f.endpoint) == "":
+		return nil, errors.New("--endpoint is empty (an unset variable?): give a URL, or leave the flag out to run against the embedded reference target")
+	case f.timeout <= 0:
 		return nil, fmt.Errorf("--timeout must be positive, got %s", f.timeout)
+	case f.parallel < 0:
+		return nil, fmt.Errorf("--parallel must be positive, got %d", f.parallel)
+	}
+	stdout := 0
+	for _, p := range []string{f.jsonPath, f.junitPath, f.markdownPath} {
+		if p == "-" {
+			stdout++
+		}
+	}
+	if stdout > 1 {
+		return nil, errors.New("only one of --json, --junit and --markdown may write to stdout (-)")
 	}
 	return f, nil
 }
 
-// runCmd runs the contract checks and reports; see the package comment for
-// the exit status.
+// printHelp writes a command's usage and flags to w.
+func printHelp(w io.Writer, usage string, fs *flag.FlagSet) {
+	fmt.Fprintln(w, usage)
+	fmt.Fprintln(w, "flags:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+// runCmd runs the conformance checks and reports. Exit status: 0 checks
+// ran and none failed; 1 a check failed (or was unsupported without
+// --allow-unsupported), or the run was interrupted; 2 bad usage, an
+// unreachable target, or a selection that matches no check.
 func runCmd(args []string, stdout, stderr io.Writer) int {
-	f, err := parseRunFlags(args, stderr)
+	f, err := parseRunFlags(args)
 	if errors.Is(err, flag.ErrHelp) {
+		printHelp(stdout, runUsage, runFlagSet(&runFlags{}))
 		return 0
 	}
 	if err != nil {
@@ -86,46 +131,101 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			return usage(stderr, fmt.Errorf("--run: %v", err))
 		}
 	}
+	shard, err := parseShard(f.shard)
+	if err != nil {
+		return usage(stderr, err)
+	}
+	selected := check.Select(contract.Checks(), re, shard)
+	if len(selected) == 0 {
+		return usage(stderr, fmt.Errorf("no check matches --run %s%s (runner --list shows the ids)", text.ShellQuote(f.run), shardNote(f.shard)))
+	}
 	if f.list {
-		for _, c := range contract.Checks() {
-			if re == nil || re.MatchString(c.ID) {
-				fmt.Fprintln(stdout, c.ID)
-			}
+		for _, c := range selected {
+			fmt.Fprintln(stdout, c.ID)
 		}
 		return 0
 	}
-	outputs, err := openOutputs(f)
+	outputs, err := openOutputs(f, stdout)
 	if err != nil {
 		return usage(stderr, err)
 	}
 	defer outputs.close()
+	console := stdout
+	if outputs.usesStdout() {
+		console = stderr
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	tgt, label, shutdown, err := reach(ctx, f)
+	tgt, label, fixed, shutdown, err := reach(ctx, f)
 	if err != nil {
 		return usage(stderr, err)
 	}
 	defer shutdown()
 
-	fmt.Fprintf(stdout, "orgconform: running %s against %s (seed %d)\n", countChecks(re), label, tgt.Seed())
-	rep := contract.Execute(ctx, tgt, contract.Options{Run: re, Progress: stdout, Rerun: rerunPrefix(f)})
+	parallel := f.parallel
+	if parallel == 0 {
+		parallel = defaultParallel()
+		if fixed != nil {
+			parallel = 1
+		}
+	}
+	fmt.Fprintf(console, "orgconform: running %d checks against %s (seed %d, %d at a time)\n", len(selected), label, tgt.Seed(), parallel)
+	if fixed != nil {
+		warnUnservable(console, selected, fixed)
+	}
+	opts := contract.Options{Run: re, Shard: shard, Parallel: parallel, Rerun: rerunHint(f), Fixed: fixed, InvitationBudget: -1}
+	if !f.quiet {
+		opts.Progress = console
+	}
+	rep := contract.Execute(ctx, tgt, opts)
 	rep.Target = label
-	opts := report.Options{AllowUnsupported: f.allowUnsupported}
-	fmt.Fprintln(stdout)
-	report.WriteConsole(stdout, rep, opts)
-	if err := outputs.write(rep, opts); err != nil {
+	ropts := report.Options{AllowUnsupported: f.allowUnsupported, Quiet: f.quiet}
+	fmt.Fprintln(console)
+	report.WriteConsole(console, rep, ropts)
+	if err := outputs.write(rep, ropts); err != nil {
 		return usage(stderr, err)
 	}
-	if ctx.Err() != nil {
-		fmt.Fprintln(stderr, "runner: interrupted; checks not run are reported as skipped")
-		return 1
-	}
-	if !report.Passed(rep, opts) {
+	if !report.Passed(rep, ropts) {
 		return 1
 	}
 	return 0
+}
+
+// warnUnservable says, before the run, which checks a target file cannot
+// serve: they are skipped with that reason.
+func warnUnservable(w io.Writer, selected []check.Check, fixed []endpoint.Principal) {
+	counts := map[string]int{}
+	for _, c := range selected {
+		if why := check.CannotServe(c.Needs.Principals, fixed); why != "" {
+			counts[why]++
+		}
+	}
+	for _, why := range sortedKeys(counts) {
+		fmt.Fprintf(w, "the target file cannot serve %d checks (%s); they are skipped\n", counts[why], why)
+	}
+}
+
+// parseShard reads --shard K/N.
+func parseShard(s string) (check.Shard, error) {
+	if s == "" {
+		return check.Shard{}, nil
+	}
+	ks, ns, ok := strings.Cut(s, "/")
+	k, err1 := strconv.Atoi(ks)
+	n, err2 := strconv.Atoi(ns)
+	if !ok || err1 != nil || err2 != nil || n < 1 || k < 1 || k > n {
+		return check.Shard{}, fmt.Errorf("--shard %q: want K/N with 1 <= K <= N, e.g. 2/4", s)
+	}
+	return check.Shard{K: k, N: n}, nil
+}
+
+func shardNote(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " in shard " + s
 }
 
 func usage(stderr io.Writer, err error) int {
@@ -133,20 +233,25 @@ func usage(stderr io.Writer, err error) int {
 	return 2
 }
 
-func countChecks(re *regexp.Regexp) string {
-	n := 0
-	for _, c := range contract.Checks() {
-		if re == nil || re.MatchString(c.ID) {
-			n++
-		}
+// invocation is how the user ran this program, for hints that rerun it:
+// "go run ./cmd/runner" when go run built it, else the command's name as
+// typed (its base name when that is what PATH finds).
+func invocation() string {
+	exe := os.Args[0]
+	if strings.Contains(exe, string(os.PathSeparator)+"go-build") {
+		return "go run ./cmd/runner"
 	}
-	return fmt.Sprintf("%d checks", n)
+	base := exe[strings.LastIndex(exe, string(os.PathSeparator))+1:]
+	if p, err := lookPath(base); err == nil && sameExecutable(p, exe) {
+		return base
+	}
+	return exe
 }
 
-// rerunPrefix is the command that reruns one check against the same target
+// rerunHint is the command that reruns one check against the same target
 // with the same settings.
-func rerunPrefix(f *runFlags) string {
-	args := []string{"go", "run", "./cmd/runner"}
+func rerunHint(f *runFlags) func(pattern string) string {
+	args := []string{invocation()}
 	if f.targetFile != "" {
 		args = append(args, "--target-file", text.ShellQuote(f.targetFile))
 	}
@@ -165,87 +270,87 @@ func rerunPrefix(f *runFlags) string {
 	if f.seed != 0 {
 		args = append(args, "--seed", fmt.Sprint(f.seed))
 	}
-	return strings.Join(args, " ")
+	prefix := strings.Join(args, " ")
+	return func(pattern string) string { return prefix + " --run " + pattern }
 }
 
 // reach builds the target: the embedded reference target on a loopback port
 // when no endpoint is given, else the endpoint (or target file), which must
-// answer within the timeout.
-func reach(ctx context.Context, f *runFlags) (*endpoint.Target, string, func(), error) {
+// answer within the timeout. fixed are the target file's principals.
+func reach(ctx context.Context, f *runFlags) (tgt *endpoint.Target, label string, fixed []endpoint.Principal, shutdown func(), err error) {
 	cfg := endpoint.Config{Endpoint: f.endpoint, Timeout: f.timeout, Seed: f.seed}
-	var principals map[string]endpoint.Principal
 	if f.targetFile != "" {
 		file, err := endpoint.LoadFile(f.targetFile)
 		if err != nil {
-			return nil, "", nil, err
+			return nil, "", nil, nil, err
 		}
 		if err := checkRoles(file); err != nil {
-			return nil, "", nil, err
+			return nil, "", nil, nil, err
 		}
-		if principals, err = file.Resolve(); err != nil {
-			return nil, "", nil, err
+		if fixed, err = file.Resolve(); err != nil {
+			return nil, "", nil, nil, err
+		}
+		for i, p := range fixed {
+			if p.Role == legacyOtherManagement {
+				fixed[i].Role = "management"
+			}
 		}
 		if f.endpoint == "" {
 			cfg.Endpoint = file.Endpoint
 		}
 		cfg.Region = file.Region
 	}
-	shutdown := func() {}
-	label := cfg.Endpoint
+	shutdown = func() {}
+	label = cfg.Endpoint
 	if cfg.Endpoint == "" {
 		url, stop, err := serveEmbedded()
 		if err != nil {
-			return nil, "", nil, err
+			return nil, "", nil, nil, err
 		}
 		cfg.Endpoint, shutdown, label = url, stop, "embedded reference target ("+url+")"
 	}
-	tgt, err := endpoint.New(cfg)
+	tgt, err = endpoint.New(cfg)
 	if err != nil {
 		shutdown()
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	if tgt.IsAWS() {
 		switch {
-		case principals == nil:
+		case fixed == nil:
 			shutdown()
-			return nil, "", nil, fmt.Errorf("%s is real AWS: give --target-file with principals from named profiles", cfg.Endpoint)
+			return nil, "", nil, nil, fmt.Errorf("%s is real AWS: give --target-file with principals from named profiles", cfg.Endpoint)
 		case !f.allowLiveAWS:
 			shutdown()
-			return nil, "", nil, fmt.Errorf("%s is real AWS: the checks create organizations and send invitations; add --allow-live-aws to let them", cfg.Endpoint)
+			return nil, "", nil, nil, fmt.Errorf("%s is real AWS: the checks create organizations and send invitations; add --allow-live-aws to let them", cfg.Endpoint)
 		}
 	}
-	if principals != nil {
-		tgt.SetPrincipals(principals)
+	if fixed != nil {
+		tgt.SetPrincipals(fixed)
 	}
 	if err := tgt.Ping(ctx); err != nil {
 		shutdown()
-		return nil, "", nil, fmt.Errorf("target unreachable: %v", err)
+		return nil, "", nil, nil, fmt.Errorf("target unreachable: %v", err)
 	}
-	return tgt, label, shutdown, nil
+	return tgt, label, fixed, shutdown, nil
 }
 
-// checkRoles requires a principal for every role the scenarios use, and no
-// other: a missing or misspelt role would otherwise be minted with fake
-// credentials.
+// legacyOtherManagement is the role name earlier target files gave a
+// second management account; it counts as one.
+const legacyOtherManagement = "other-management"
+
+// checkRoles refuses roles the scenarios do not know, so that a misspelt
+// role is an error rather than an account never used.
 func checkRoles(f *endpoint.File) error {
-	want := contract.Roles()
-	var missing, unknown []string
-	for _, r := range want {
-		if _, ok := f.Principals[r]; !ok {
-			missing = append(missing, r)
-		}
-	}
+	known := append(contract.Roles(), legacyOtherManagement)
+	var unknown []string
 	for r := range f.Principals {
-		if !slices.Contains(want, r) {
+		if !slices.Contains(known, r) {
 			unknown = append(unknown, r)
 		}
 	}
 	sort.Strings(unknown)
-	switch {
-	case len(unknown) > 0:
-		return fmt.Errorf("target file: unknown principal role(s) %s (roles: %s)", strings.Join(unknown, ", "), strings.Join(want, ", "))
-	case len(missing) > 0:
-		return fmt.Errorf("target file: no principal for role(s) %s (roles: %s)", strings.Join(missing, ", "), strings.Join(want, ", "))
+	if len(unknown) > 0 {
+		return fmt.Errorf("target file: unknown principal role(s) %s (roles: %s)", strings.Join(unknown, ", "), strings.Join(contract.Roles(), ", "))
 	}
 	return nil
 }
@@ -266,141 +371,17 @@ func serveEmbedded() (string, func(), error) {
 	return "http://" + ln.Addr().String(), stop, nil
 }
 
-// outputs are the report files. A regular file (or a new one) is first
-// created as a temporary file beside its destination, so that an
-// unwritable path is a usage error before the run, and renamed into place
-// after it: a failed or refused run never truncates an earlier report. A
-// symlink is followed to its file; anything else (/dev/stdout, a pipe) is
-// opened up front and written directly.
-type outputs struct {
-	json, junit *pending
-}
-
-type pending struct {
-	tmp    *os.File // temporary file to rename, or
-	direct *os.File // a non-regular destination written in place
-	dest   string
-}
-
-func openOutputs(f *runFlags) (*outputs, error) {
-	if f.jsonPath != "" && f.junitPath != "" && sameFile(f.jsonPath, f.junitPath) {
-		return nil, fmt.Errorf("--json and --junit name the same file %s", f.jsonPath)
-	}
-	o := &outputs{}
-	var err error
-	if o.json, err = newPending("--json", f.jsonPath); err != nil {
-		return nil, err
-	}
-	if o.junit, err = newPending("--junit", f.junitPath); err != nil {
-		o.close()
-		return nil, err
-	}
-	return o, nil
-}
-
-func sameFile(a, b string) bool {
-	aa, err1 := filepath.Abs(a)
-	bb, err2 := filepath.Abs(b)
-	return err1 == nil && err2 == nil && aa == bb
-}
-
-// reportMode is the permission of a new report file (before umask).
-const reportMode = 0o644
-
-func newPending(flagName, dest string) (*pending, error) {
-	if dest == "" {
-		return nil, nil
-	}
-	if resolved, err := filepath.EvalSymlinks(dest); err == nil {
-		dest = resolved
-	}
-	mode := os.FileMode(reportMode)
-	if fi, err := os.Stat(dest); err == nil {
-		switch {
-		case fi.IsDir():
-			return nil, fmt.Errorf("%s: %s is a directory", flagName, dest)
-		case !fi.Mode().IsRegular():
-			f, err := os.OpenFile(dest, os.O_WRONLY, 0)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %v", flagName, err)
-			}
-			return &pending{direct: f, dest: dest}, nil
-		}
-		mode = fi.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*")
-	if err != nil {
-		return nil, fmt.Errorf("%s: cannot write beside %s: %v", flagName, dest, err)
-	}
-	if err := tmp.Chmod(mode &^ umask()); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return nil, fmt.Errorf("%s: %v", flagName, err)
-	}
-	return &pending{tmp: tmp, dest: dest}, nil
-}
-
-// umask returns the process umask (read by setting and restoring it).
-func umask() os.FileMode {
-	m := syscall.Umask(0)
-	syscall.Umask(m)
-	return os.FileMode(m)
-}
-
-// commit writes the report with write and moves it into place.
-func (p *pending) commit(flagName string, write func(io.Writer) error) error {
-	if p == nil {
-		return nil
-	}
-	if p.direct != nil {
-		err := write(p.direct)
-		if cerr := p.direct.Close(); err == nil {
-			err = cerr
-		}
-		p.direct = nil
-		if err != nil {
-			return fmt.Errorf("%s: %v", flagName, err)
-		}
-		return nil
-	}
-	err := write(p.tmp)
-	if cerr := p.tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(p.tmp.Name(), p.dest)
-	}
-	if err != nil {
-		os.Remove(p.tmp.Name())
-		return fmt.Errorf("%s: %v", flagName, err)
-	}
-	p.tmp = nil
-	return nil
-}
-
-func (o *outputs) write(rep *contract.Report, opts report.Options) error {
-	if err := o.json.commit("--json", func(w io.Writer) error { return report.WriteJSON(w, rep) }); err != nil {
-		return err
-	}
-	return o.junit.commit("--junit", func(w io.Writer) error { return report.WriteJUnit(w, rep, opts) })
-}
-
-// close removes temporary files that were never committed.
-func (o *outputs) close() {
-	for _, p := range []*pending{o.json, o.junit} {
-		switch {
-		case p == nil:
-		case p.tmp != nil:
-			p.tmp.Close()
-			os.Remove(p.tmp.Name())
-		case p.direct != nil:
-			p.direct.Close()
-		}
-	}
-}
-
 // firstLine is the first line of s.
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -48,7 +48,7 @@ func newSDKFlagSet(f *sdkFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("runner sdk", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	fs.StringVar(&f.jsonPath, "json", "", "write the JSON report to this file")
+	fs.StringVar(&f.jsonPath, "json", "", "write the JSON report to this file (- for stdout, instead of the tables)")
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Minute, "deadline for each version: download, build and replay")
 	fs.IntVar(&f.parallel, "parallel", 2, "how many versions to build at once")
 	fs.StringVar(&f.goCmd, "go", "go", "the go command that builds each version (needs the Go module proxy for versions not in the module cache)")
@@ -132,7 +132,7 @@ func sdkRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "runner sdk: %s\n", firstLine(err.Error()))
 		return 2
 	}
-	out, err := newPending("--json", f.jsonPath)
+	out, err := newPending("--json", f.jsonPath, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "runner sdk: %s\n", firstLine(err.Error()))
 		return 2
@@ -147,11 +147,13 @@ func sdkRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "runner sdk: %s\n", firstLine(err.Error()))
 		return 2
 	}
-	if err := rep.WriteText(stdout); err != nil {
-		fmt.Fprintf(stderr, "runner sdk: %s\n", firstLine(err.Error()))
-		return 2
+	if f.jsonPath != "-" { // "-": the JSON report alone on stdout
+		if err := rep.WriteText(stdout); err != nil {
+			fmt.Fprintf(stderr, "runner sdk: %s\n", firstLine(err.Error()))
+			return 2
+		}
 	}
-	if err := out.commit("--json", rep.WriteJSON); err != nil {
+	if err := out.commit(rep.WriteJSON); err != nil {
 		fmt.Fprintf(stderr, "runner sdk: %s\n", firstLine(err.Error()))
 		return 2
 	}
@@ -168,7 +170,7 @@ func discard(p *pending) {
 	case p.tmp != nil:
 		p.tmp.Close()
 		os.Remove(p.tmp.Name())
-	case p.direct != nil:
-		p.direct.Close()
+	case p.closer != nil:
+		p.closer.Close()
 	}
 }
