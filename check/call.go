@@ -47,15 +47,10 @@ func (t *T) SDK(p endpoint.Principal, op string, fn func(ctx context.Context, c 
 // final, since a call that failed inside the service may have taken effect.
 func (t *T) Do(op string, common []string, send func(ctx context.Context) *endpoint.Response) *endpoint.Response {
 	var r *endpoint.Response
-	for i := range attempts {
-		if i > 0 {
-			select {
-			case <-t.ctx.Done():
-				return r
-			case <-time.After(time.Duration(i*i) * 250 * time.Millisecond):
-			}
-		}
+	start := time.Now()
+	for i := 0; ; i++ {
 		t.guard(op)
+		t.run.space(t.ctx, op)
 		r = send(t.ctx)
 		t.observe(r, common)
 		t.mu.Lock()
@@ -64,11 +59,30 @@ func (t *T) Do(op string, common []string, send func(ctx context.Context) *endpo
 		}
 		t.tries[r] = i + 1
 		t.mu.Unlock()
-		if !(r.Kind == endpoint.KindError && oracle.Throttled(r.Code)) {
-			break
+		pause, again := t.again(r, i, start)
+		if !again {
+			return r
+		}
+		select {
+		case <-t.ctx.Done():
+			return r
+		case <-time.After(pause):
 		}
 	}
-	return r
+}
+
+// again says whether to send a call again after answer r of attempt i
+// (from 0), and after what pause: a throttled call up to attempts times, a
+// call answered with a Wait until its Max has passed since start.
+func (t *T) again(r *endpoint.Response, i int, start time.Time) (time.Duration, bool) {
+	if w, ok := t.run.waitFor(r); ok {
+		pause := min(time.Duration(1<<min(i, 6))*time.Second, 30*time.Second)
+		return pause, time.Since(start)+pause <= w.Max
+	}
+	if r.Kind == endpoint.KindError && oracle.Throttled(r.Code) && i+1 < attempts {
+		return time.Duration((i+1)*(i+1)) * 250 * time.Millisecond, true
+	}
+	return 0, false
 }
 
 // attempts is how often Do tries a throttled call.
@@ -124,6 +138,7 @@ func (t *T) Expect(r *endpoint.Response, e oracle.Expectation) {
 	}
 	t.result.Source = e.Source
 	t.unanswered(r)
+	t.waitedOut(r)
 	if v.Inconclusive {
 		v.Observed = t.inconclusive(r)
 	}
@@ -149,6 +164,7 @@ func (t *T) Require(r *endpoint.Response, what string) *endpoint.Response {
 		return r
 	}
 	t.unanswered(r)
+	t.waitedOut(r)
 	if r.Kind == endpoint.KindError && oracle.Transient(r.Code) {
 		t.Failf(r, what+" succeeds", "setup step %s: %s", what, t.inconclusive(r))
 	}
@@ -209,4 +225,12 @@ func (t *T) DoAll(op string, sends ...func(ctx context.Context) *endpoint.Respon
 		t.observe(r, nil)
 	}
 	return out
+}
+
+// waitedOut fails the check, saying so, when r is an answer the run waited
+// out in vain (a new organization still finalizing).
+func (t *T) waitedOut(r *endpoint.Response) {
+	if w, ok := t.run.waitFor(r); ok {
+		t.Failf(r, r.Op+" answers once "+w.Code+" has passed", "%s: still the answer after waiting %s; try again later, or allow a longer wait", r.Summary(), w.Max)
+	}
 }

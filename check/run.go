@@ -45,6 +45,22 @@ type Options struct {
 	// Prepare runs once before the checks, e.g. to probe the target's
 	// capabilities.
 	Prepare func(ctx context.Context, run *Session)
+	// Waits are answers that mean "not yet" (a new organization still
+	// finalizing): a call answered so is tried again, with a growing pause,
+	// for at most Max in all.
+	Waits []Wait
+	// Spacing, with SpacedOps, is the least time between two calls of
+	// those operations in the run (membership changes on live AWS, whose
+	// rate limit is not documented).
+	Spacing   time.Duration
+	SpacedOps []string
+}
+
+// Wait is an answer worth waiting out: an error code (and Reason, when
+// set) and how long to keep trying.
+type Wait struct {
+	Code, Reason string
+	Max          time.Duration
 }
 
 // Shard is the K-th of N slices of a run (K from 1).
@@ -124,6 +140,9 @@ type Session struct {
 	caps       *Capabilities
 	principals *principals
 	obs        *observations
+
+	spaceMu    sync.Mutex
+	lastSpaced time.Time
 
 	mu          sync.Mutex
 	timedOut    map[string]int
@@ -499,6 +518,7 @@ func (rs *Session) Undo(ctx context.Context, p endpoint.Principal, op string, bo
 	if n := rs.timeouts(op, false); n >= maxTimeouts {
 		return fmt.Errorf("%s not attempted: it timed out %d times earlier in this run", op, n)
 	}
+	rs.space(ctx, op)
 	r := rs.tgt.Raw(ctx, p, op, body)
 	if r.Kind == endpoint.KindTimeout {
 		rs.timeouts(op, true)
@@ -507,4 +527,34 @@ func (rs *Session) Undo(ctx context.Context, p endpoint.Principal, op string, bo
 		return nil
 	}
 	return fmt.Errorf("%s as %s: %s", op, p.AccountID, strings.TrimSpace(r.Summary()))
+}
+
+// space waits, for a spaced operation, until Spacing has passed since the
+// last spaced call of the run.
+func (rs *Session) space(ctx context.Context, op string) {
+	if rs.opts.Spacing <= 0 || !slices.Contains(rs.opts.SpacedOps, op) {
+		return
+	}
+	rs.spaceMu.Lock()
+	defer rs.spaceMu.Unlock()
+	if wait := time.Until(rs.lastSpaced.Add(rs.opts.Spacing)); wait > 0 {
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+	}
+	rs.lastSpaced = time.Now()
+}
+
+// waitFor returns the Wait that r's answer calls for, if any.
+func (rs *Session) waitFor(r *endpoint.Response) (Wait, bool) {
+	if r.Kind != endpoint.KindError {
+		return Wait{}, false
+	}
+	for _, w := range rs.opts.Waits {
+		if w.Code == r.Code && (w.Reason == "" || w.Reason == r.Reason) {
+			return w, true
+		}
+	}
+	return Wait{}, false
 }
