@@ -21,6 +21,9 @@ import (
 // and the seed and command that reproduce it), and the check fails with
 // rapid's account of the failure.
 func (t *T) Property(prop func(rt *rapid.T, rec *Recorder)) {
+	// Never a fail file: nothing is written into the working tree unasked
+	// (a counterexample carries its seed instead).
+	_ = flag.Set("rapid.nofailfile", "true")
 	rec := &Recorder{t: t}
 	tb := &rapidTB{t: t}
 	func() {

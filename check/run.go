@@ -91,6 +91,9 @@ type Report struct {
 	// Interrupted says the run was stopped (a signal, or its deadline)
 	// before every check finished; those not reached are NotRun.
 	Interrupted bool
+	// PeakRSS is the process's peak resident memory, in bytes, when the
+	// run ended (0 where the system does not say).
+	PeakRSS int64
 }
 
 // Summary counts results by status; Ran is every check that was not NotRun.
@@ -292,6 +295,7 @@ func Execute(ctx context.Context, tgt *endpoint.Target, checks []Check, opts Opt
 	rep.Requests = tgt.Requests()
 	rep.Cleanup = rs.cleanupFailures()
 	rep.Capabilities, rep.Flags = rs.caps.List(), rs.caps.Flags()
+	rep.PeakRSS = peakRSS()
 	for _, r := range results {
 		if r.Status == NotRun {
 			rep.Interrupted = true

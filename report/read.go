@@ -30,6 +30,7 @@ func ReadJSON(data []byte) (*check.Report, error) {
 		Capabilities: in.Capabilities,
 		Flags:        in.Flags,
 		Interrupted:  in.Interrupted,
+		PeakRSS:      in.PeakRSSBytes,
 	}, nil
 }
 

@@ -242,7 +242,7 @@ func TestBareCode(t *testing.T) {
 }
 
 func TestReportSchema(t *testing.T) {
-	good := `{"target":"http://localhost:4566","seed":42,"duration_seconds":1.5,"requests":3,"interrupted":false,
+	good := `{"target":"http://localhost:4566","seed":42,"duration_seconds":1.5,"requests":3,"interrupted":false,"peak_rss_bytes":0,
 		"summary":{"ran":3,"passed":1,"failed":1,"skipped":0,"unsupported":1,"not_run":0},
 		"groups":[],"capabilities":[],"flags":[],
 		"checks":[{"id":"accept-open","group":"accept","operation":"AcceptHandshake","status":"pass","expected":"ACCEPTED","observed":"ACCEPTED","exchange":"","requests":2,"rerun":"runner -seed 42 -check accept-open"}],
