@@ -1,0 +1,71 @@
+package contract_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orgconform/orgconform/check"
+	"github.com/orgconform/orgconform/contract"
+	"github.com/orgconform/orgconform/endpoint"
+	"github.com/orgconform/orgconform/reftarget"
+)
+
+// TestACrashIsNotUnsupported: a target that implements AcceptHandshake but
+// crashes (an HTML 500) on a well-formed id it never issued. The crash
+// fails that check; it does not make AcceptHandshake "not implemented",
+// so the other AcceptHandshake checks still run and pass.
+func TestACrashIsNotUnsupported(t *testing.T) {
+	ref := reftarget.New(reftarget.Options{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".AcceptHandshake") && wellFormed.Match(body) {
+			rec := httptest.NewRecorder()
+			ref.ServeHTTP(rec, r)
+			if rec.Code == 400 && strings.Contains(rec.Body.String(), "HandshakeNotFoundException") {
+				w.Header().Set("Content-Type", "text/html")
+				w.WriteHeader(500)
+				w.Write([]byte("<!DOCTYPE html><html><title>500 Internal Server Error</title></html>"))
+				return
+			}
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			w.Write(rec.Body.Bytes())
+			return
+		}
+		ref.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	tgt, err := endpoint.New(endpoint.Config{Endpoint: srv.URL})
+	require.NoError(t, err)
+	rep := contract.Execute(t.Context(), tgt, contract.Options{Parallel: 4,
+		Run: regexp.MustCompile(`^(input/AcceptHandshake/(unknown-id|upper-case)|accept/success/(response|sdk))$`)})
+	got := map[string]check.Status{}
+	for _, r := range rep.Results {
+		got[r.ID] = r.Status
+	}
+	assert.Equal(t, map[string]check.Status{
+		"input/AcceptHandshake/unknown-id": check.Fail,
+		"input/AcceptHandshake/upper-case": check.Pass,
+		"accept/success/response":          check.Pass,
+		"accept/success/sdk":               check.Pass,
+	}, got)
+	for _, c := range rep.Capabilities {
+		if c.Operation == "AcceptHandshake" {
+			assert.Equal(t, check.Implemented, c.Status, "the malformed-id probe shows it is implemented: %s", c.Evidence)
+		}
+	}
+}
+
+// wellFormed matches a body with a well-formed HandshakeId.
+var wellFormed = regexp.MustCompile(`"HandshakeId":"h-[0-9a-z]{8,32}"`)
