@@ -23,6 +23,12 @@ type Info struct {
 	InitialState         string `json:"initialState"`
 	ExpiresAfterSeconds  int64  `json:"expiresAfterSeconds"`
 	RetainedAfterSeconds int64  `json:"retainedAfterSeconds"`
+	// Without lists the operations that answer "not implemented" (501
+	// InternalFailure, as LocalStack does), sorted: Options.Without, plus
+	// CreateOrganization with implicit organizations.
+	Without []string `json:"without"`
+	// ImplicitOrganizations is Options.ImplicitOrganizations.
+	ImplicitOrganizations bool `json:"implicitOrganizations"`
 }
 
 // InfoName is Info.Name of this target.
@@ -54,13 +60,15 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) int {
 	switch {
 	case r.URL.Path == controlPrefix+"info" && r.Method == http.MethodGet:
 		return reply(http.StatusOK, Info{
-			Name:                 InfoName,
-			Accounts:             "localstack",
-			DefaultAccount:       defaultAccount,
-			Clock:                controlPrefix + "clock",
-			InitialState:         stateOpen,
-			ExpiresAfterSeconds:  int64(s.expiry / time.Second),
-			RetainedAfterSeconds: int64(s.retention / time.Second),
+			Name:                  InfoName,
+			Accounts:              "localstack",
+			DefaultAccount:        defaultAccount,
+			Clock:                 controlPrefix + "clock",
+			InitialState:          stateOpen,
+			ExpiresAfterSeconds:   int64(s.expiry / time.Second),
+			RetainedAfterSeconds:  int64(s.retention / time.Second),
+			Without:               s.missingNames(),
+			ImplicitOrganizations: s.implicitOrgs,
 		})
 	case r.URL.Path == controlPrefix+"clock" && r.Method == http.MethodGet:
 		return reply(http.StatusOK, clockResponse{Now: epochSeconds(s.clock.now())})

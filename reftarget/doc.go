@@ -105,6 +105,32 @@
 //   - One mutex serializes every operation, so requests are linearizable:
 //     of two simultaneous accepts exactly one succeeds.
 //
+// # Partial modes
+//
+// For tests of how the checks cope with incomplete emulators:
+//
+//   - Options.Without names operations that answer as LocalStack answers an
+//     operation it lacks, before their input is looked at: HTTP 501,
+//     X-Amzn-ErrorType InternalFailure and
+//     {"__type":"InternalFailure","message":"API action '<Op>' for service
+//     'organizations' not yet implemented or pro feature"} (LocalStack's
+//     lower-case "message").
+//   - Options.ImplicitOrganizations: CreateOrganization answers as not
+//     implemented, and an account in no organization is given one (FeatureSet
+//     ALL, the account its management account, JoinedMethod CREATED) by its
+//     first call of DescribeOrganization, ListAccounts,
+//     InviteAccountToOrganization, EnableAllFeatures,
+//     ListHandshakesForOrganization or RemoveAccountFromOrganization, before
+//     the call runs (a refused call keeps the organization).
+//     LeaveOrganization and DeleteOrganization still answer
+//     AWSOrganizationsNotInUseException, the handshake operations never
+//     create one (an invited account can still accept), and a member of an
+//     organization is never given another.
+//
+// NewChecked (or Options.Validate) reports an unknown operation name as an
+// error; New panics on it. "runner serve --without OP,OP
+// --implicit-organizations" sets both.
+//
 // # Test-control endpoints
 //
 // Outside the AWS API, without authentication:
@@ -112,7 +138,8 @@
 //	GET  /_orgconform/info   → {"name":"orgconform reference target","accounts":"localstack",
 //	                            "defaultAccount":"000000000000","clock":"/_orgconform/clock",
 //	                            "initialState":"OPEN","expiresAfterSeconds":1296000,
-//	                            "retainedAfterSeconds":2592000}
+//	                            "retainedAfterSeconds":2592000,"without":[],
+//	                            "implicitOrganizations":false}
 //	GET  /_orgconform/clock  → {"now": 1700000000.123}
 //	POST /_orgconform/clock  {"advance_seconds": 1296001} → {"now": ...}
 //	POST /_orgconform/clock  {"set": 1800000000} → {"now": ...}

@@ -61,13 +61,19 @@ func (s *Server) createOrganization(c *call) (any, *apiError) {
 	if m, in := s.st.members[c.account]; in {
 		return nil, newError(errAlreadyInOrganization, "Account %s is already a member of organization %s.", c.account, m.org.id)
 	}
-	org := &organization{id: s.uniqueOrgID(), mgmt: c.account, featureSet: featuresAll}
-	if in.FeatureSet != nil {
-		org.featureSet = *in.FeatureSet
+	featureSet := featuresAll
+	if in.FeatureSet != nil && *in.FeatureSet == featuresBilling {
+		featureSet = featuresBilling // validated against the enum: ALL or CONSOLIDATED_BILLING
 	}
+	return organizationOutput{Organization: s.createOrg(c.account, featureSet, c.now).render()}, nil
+}
+
+// createOrg makes account the management account of a new organization.
+func (s *Server) createOrg(account, featureSet string, now time.Time) *organization {
+	org := &organization{id: s.uniqueOrgID(), mgmt: account, featureSet: featureSet}
 	s.st.orgs[org.id] = org
-	s.join(org, c.account, "CREATED", c.now)
-	return organizationOutput{Organization: org.render()}, nil
+	s.join(org, account, "CREATED", now)
+	return org
 }
 
 // uniqueOrgID returns an organization id not used yet.

@@ -24,6 +24,20 @@ type Options struct {
 	// Log, when set, receives one line per request: method, operation,
 	// caller account, status and duration (never the Authorization header).
 	Log io.Writer
+	// Without lists operations (by name, as in specs/operations.json) that
+	// answer as LocalStack answers an operation it lacks: HTTP 501
+	// {"__type":"InternalFailure","message":"API action '<Op>' for service
+	// 'organizations' not yet implemented or pro feature"}. For tests of
+	// how the checks cope with incomplete emulators.
+	Without []string
+	// ImplicitOrganizations makes CreateOrganization answer as not
+	// implemented (as Without does) and gives an account in no
+	// organization one of its own (FeatureSet ALL, the account its
+	// management account, JoinedMethod CREATED) on its first call that
+	// needs one: DescribeOrganization, ListAccounts,
+	// InviteAccountToOrganization, EnableAllFeatures,
+	// ListHandshakesForOrganization, RemoveAccountFromOrganization.
+	ImplicitOrganizations bool
 }
 
 // Server is the reference target: an http.Handler that speaks awsJson1_1
@@ -36,6 +50,9 @@ type Server struct {
 	expiry    time.Duration
 	retention time.Duration
 	clock     *clock
+
+	missing      map[string]bool // operations that answer "not implemented"
+	implicitOrgs bool            // Options.ImplicitOrganizations
 
 	logMu sync.Mutex
 	log   io.Writer
@@ -91,10 +108,11 @@ func (c *call) decode(v any) *apiError {
 }
 
 // New returns a reference target with empty state. It panics if the
-// embedded specs do not load or name an operation it does not implement;
-// both are caught by this package's tests.
+// embedded specs do not load or name an operation it does not implement
+// (both caught by this package's tests), or if opts is invalid (see
+// Options.Validate); NewChecked returns those as errors instead.
 func New(opts Options) *Server {
-	s, err := newServer(specs.Must(), opts)
+	s, err := NewChecked(opts)
 	if err != nil {
 		panic(err)
 	}
@@ -116,6 +134,9 @@ func newServer(c *specs.Contract, opts Options) (*Server, error) {
 		clock:     &clock{base: now},
 		log:       opts.Log,
 		st:        newState(),
+
+		missing:      missingOperations(opts),
+		implicitOrgs: opts.ImplicitOrganizations,
 	}
 	for _, op := range c.Operations {
 		run, ok := handlers[op.Name]
@@ -179,6 +200,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 		return fail(newError(errUnknownOperation, "no operation for %s %s with X-Amz-Target %q", r.Method, r.URL.Path, r.Header.Get("X-Amz-Target")))
 	}
 	opName = op.name
+	if s.missing[op.name] {
+		writeNotImplemented(w, op.name)
+		return opName, account, http.StatusNotImplemented
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {
 		if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
@@ -198,6 +223,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	}
 	s.mu.Lock()
 	c := &call{account: account, body: body, now: s.clock.now()}
+	s.ensureOrganization(op.name, c)
 	out, e := op.run(s, c)
 	s.mu.Unlock()
 	if e != nil {
