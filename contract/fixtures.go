@@ -224,9 +224,10 @@ func (t *T) requireClock() {
 	}
 }
 
-// advance moves the target's clock forward by d.
-func (t *T) advance(d time.Duration) {
-	if err := t.tgt.AdvanceClock(t.ctx, d); err != nil {
+// advance moves organization org's clock forward by d (never the
+// target-wide clock, which other clients of a shared target depend on).
+func (t *T) advance(org string, d time.Duration) {
+	if err := t.tgt.AdvanceClock(t.ctx, org, d); err != nil {
 		t.Failf(nil, "the clock control endpoint advances the clock", "%v", err)
 	}
 }

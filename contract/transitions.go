@@ -169,7 +169,7 @@ func (t *T) drive(s *scene, row specs.Transition) {
 		}
 		t.setup(r, "CancelHandshake")
 	case "EXPIRED":
-		t.advance(expiry() + time.Minute)
+		t.advance(s.org.id, expiry()+time.Minute)
 		if got := t.describe(s.viewer, s.h.Id); got.State != "EXPIRED" {
 			t.Failf(t.last, fmt.Sprintf("handshake %s is EXPIRED %s after its request", s.h.Id, expiry()), "it is %s", got.State)
 		}

@@ -50,7 +50,7 @@
 //
 // # Behaviour and the choices made where the contract allows several
 //
-//   - New handshakes are OPEN; they read as EXPIRED once the clock reaches
+//   - New handshakes are OPEN; they read as EXPIRED once their organization's clock reaches
 //     ExpirationTimestamp (RequestedTimestamp + 15 days).
 //   - ACCEPTED, DECLINED, CANCELED and EXPIRED handshakes are gone 30 days
 //     after reaching that state: they vanish from both lists and from
@@ -139,13 +139,31 @@
 //	                            "defaultAccount":"000000000000","clock":"/_orgconform/clock",
 //	                            "initialState":"OPEN","expiresAfterSeconds":1296000,
 //	                            "retainedAfterSeconds":2592000,"without":[],
-//	                            "implicitOrganizations":false}
+//	                            "implicitOrganizations":false,"organizationClocks":true}
+//	GET  /_orgconform/clock?organization=o-…  → {"now": 1700000000.123, "organization": "o-…"}
+//	POST /_orgconform/clock  {"organization": "o-…", "advance_seconds": 1296001} → {"now": ..., "organization": "o-…"}
+//	POST /_orgconform/clock  {"organization": "o-…", "set": 1800000000} → {"now": ..., "organization": "o-…"}
 //	GET  /_orgconform/clock  → {"now": 1700000000.123}
 //	POST /_orgconform/clock  {"advance_seconds": 1296001} → {"now": ...}
-//	POST /_orgconform/clock  {"set": 1800000000} → {"now": ...}
 //
-// The clock only moves forward: a negative advance or a set before now is
-// 400 {"message": "..."}. Unknown control paths are 404.
+// Every organization has its own clock: the target clock plus an offset
+// that only the scoped form (with "organization") moves. An organization's
+// clock stamps its handshakes' RequestedTimestamp, ExpirationTimestamp and
+// close time and its accounts' JoinedTimestamp, and judges its handshakes'
+// expiry and retention whoever reads them (a recipient's
+// ListHandshakesForAccount mixes organizations, each on its own clock). A
+// deleted organization's clock lives on while any of its handshakes is
+// retained. The unscoped form moves the target clock, and so every
+// organization's; the runner never uses it (on a shared target it would
+// expire other clients' handshakes) — it moves only the clocks of the
+// organizations its scenarios create, and reads the unscoped clock once to
+// learn that clock control exists.
+//
+// Clocks only move forward: a negative advance or a set before the clock's
+// now is 400 {"message": "..."}, as is an unknown query parameter or an
+// empty organization; an organization the target does not know (or no
+// longer retains anything of) is 404 {"message": "..."}. Unknown control
+// paths are 404. /_orgconform/info reports "organizationClocks": true.
 //
 // # Benchmark
 //

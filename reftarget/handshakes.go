@@ -76,7 +76,7 @@ func (s *Server) respond(c *call, r response) (any, *apiError) {
 			return nil, e
 		}
 	}
-	h.state, h.closed = r.to, c.now
+	h.state, h.closed = r.to, h.clock.at(c.now)
 	return handshakeOutput{Handshake: h.render(c.now)}, nil
 }
 
@@ -166,7 +166,10 @@ func (s *Server) listHandshakes(c *call, include func(*handshake) bool) (any, *a
 
 // newHandshake records a new OPEN handshake from org to the recipient.
 func (s *Server) newHandshake(org *organization, action, recipient string, p party, res []resource, now time.Time) *handshake {
+	now = org.clock.at(now)
+	org.clock.handshakes++
 	h := &handshake{
+		clock:     org.clock,
 		seq:       s.st.next(),
 		id:        s.uniqueHandshakeID(),
 		action:    action,

@@ -27,9 +27,15 @@ const (
 )
 
 // state is everything the target remembers. It is guarded by Server.mu.
+//
+// Times: the now a handler holds (call.now) is the target clock; what an
+// organization stamps (requested, expires, closed, joined) is in its own
+// time, orgClock.at(now), and handshake methods that take a now convert it
+// with the handshake's clock.
 type state struct {
 	seq        int64 // orders handshakes and memberships for listing and paging
 	orgs       map[string]*organization
+	retired    map[string]*orgClock   // clocks of deleted organizations whose handshakes are retained
 	members    map[string]*membership // account id -> its organization
 	handshakes map[string]*handshake
 	order      []*handshake          // in creation order
@@ -39,6 +45,7 @@ type state struct {
 func newState() *state {
 	return &state{
 		orgs:       map[string]*organization{},
+		retired:    map[string]*orgClock{},
 		members:    map[string]*membership{},
 		handshakes: map[string]*handshake{},
 		invites:    map[string]*handshake{},
@@ -58,6 +65,7 @@ type organization struct {
 	featureSet string
 	accounts   []*membership // in join order; the management account first
 	migration  *migration    // the latest EnableAllFeatures, or nil
+	clock      *orgClock
 }
 
 // membership is an account's place in an organization.
@@ -93,6 +101,7 @@ type handshake struct {
 	state     string
 	closed    time.Time // when state left OPEN (ACCEPTED, DECLINED, CANCELED)
 	migration *migration
+	clock     *orgClock // the sending organization's
 }
 
 // party is a handshake party.
@@ -108,16 +117,18 @@ type resource struct {
 	Resources []resource `json:"Resources,omitempty"`
 }
 
-// stateAt returns the handshake's state at now: an OPEN handshake whose
-// expiration time has passed reads as EXPIRED.
+// stateAt returns the handshake's state when the target clock reads now:
+// an OPEN handshake whose expiration time has passed on its organization's
+// clock reads as EXPIRED.
 func (h *handshake) stateAt(now time.Time) string {
-	if h.state == stateOpen && !now.Before(h.expires) {
+	if h.state == stateOpen && !h.clock.at(now).Before(h.expires) {
 		return stateExpired
 	}
 	return h.state
 }
 
-// closedAt returns when the handshake reached a final state, if it has.
+// closedAt returns when (in its organization's time) the handshake reached
+// a final state, if it has.
 func (h *handshake) closedAt(now time.Time) (time.Time, bool) {
 	switch h.stateAt(now) {
 	case stateOpen:
@@ -132,7 +143,7 @@ func (h *handshake) closedAt(now time.Time) (time.Time, bool) {
 // then no longer exists for any operation (Describe, List, Accept, ...).
 func (h *handshake) gone(now time.Time, retention time.Duration) bool {
 	at, closed := h.closedAt(now)
-	return closed && !now.Before(at.Add(retention))
+	return closed && !h.clock.at(now).Before(at.Add(retention))
 }
 
 // isParty reports whether account sent or received the handshake.

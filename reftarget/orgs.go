@@ -30,7 +30,7 @@ func (s *Server) managedOrg(c *call) (*organization, *apiError) {
 
 // join makes account a member of org.
 func (s *Server) join(org *organization, account, method string, now time.Time) {
-	m := &membership{seq: s.st.next(), account: account, org: org, joined: now, method: method}
+	m := &membership{seq: s.st.next(), account: account, org: org, joined: org.clock.at(now), method: method}
 	org.accounts = append(org.accounts, m)
 	s.st.members[account] = m
 }
@@ -70,7 +70,8 @@ func (s *Server) createOrganization(c *call) (any, *apiError) {
 
 // createOrg makes account the management account of a new organization.
 func (s *Server) createOrg(account, featureSet string, now time.Time) *organization {
-	org := &organization{id: s.uniqueOrgID(), mgmt: account, featureSet: featureSet}
+	id := s.uniqueOrgID()
+	org := &organization{id: id, mgmt: account, featureSet: featureSet, clock: &orgClock{id: id}}
 	s.st.orgs[org.id] = org
 	s.join(org, account, "CREATED", now)
 	return org
@@ -80,7 +81,7 @@ func (s *Server) createOrg(account, featureSet string, now time.Time) *organizat
 func (s *Server) uniqueOrgID() string {
 	for {
 		id := randomID("o-", 10)
-		if _, taken := s.st.orgs[id]; !taken {
+		if _, taken := s.clockOf(id); !taken {
 			return id
 		}
 	}
@@ -174,10 +175,11 @@ func (s *Server) deleteOrganization(c *call) (any, *apiError) {
 	}
 	for _, h := range s.st.order {
 		if h.orgID == org.id && h.stateAt(c.now) == stateOpen {
-			h.state, h.closed = stateCanceled, c.now
+			h.state, h.closed = stateCanceled, h.clock.at(c.now)
 		}
 	}
 	s.leave(org, org.mgmt)
 	delete(s.st.orgs, org.id)
+	s.retire(org.clock)
 	return struct{}{}, nil
 }
