@@ -50,8 +50,9 @@
 //
 // # Behaviour and the choices made where the contract allows several
 //
-//   - New handshakes are OPEN; they read as EXPIRED once their organization's clock reaches
-//     ExpirationTimestamp (RequestedTimestamp + 15 days).
+//   - New handshakes are OPEN; they read as EXPIRED once their
+//     organization's clock reaches ExpirationTimestamp (RequestedTimestamp +
+//     15 days).
 //   - ACCEPTED, DECLINED, CANCELED and EXPIRED handshakes are gone 30 days
 //     after reaching that state: they vanish from both lists and from
 //     DescribeHandshake/Accept/Decline/Cancel (HandshakeNotFoundException).
