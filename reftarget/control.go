@@ -33,6 +33,8 @@ type Info struct {
 	// (GET ?organization=ID, POST {"organization": ID, ...}) and moves only
 	// that organization's clock.
 	OrganizationClocks bool `json:"organizationClocks"`
+	// LatencyMs is Options.Latency in milliseconds.
+	LatencyMs float64 `json:"latencyMs"`
 }
 
 // InfoName is Info.Name of this target.
@@ -84,6 +86,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) int {
 			Without:               s.missingNames(),
 			ImplicitOrganizations: s.implicitOrgs,
 			OrganizationClocks:    true,
+			LatencyMs:             float64(s.latency) / float64(time.Millisecond),
 		})
 	case r.URL.Path == controlPrefix+"clock" && r.Method == http.MethodGet:
 		out, e := s.readClock(r)

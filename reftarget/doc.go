@@ -128,9 +128,16 @@
 //     create one (an invited account can still accept), and a member of an
 //     organization is never given another.
 //
-// NewChecked (or Options.Validate) reports an unknown operation name as an
-// error; New panics on it. "runner serve --without OP,OP
-// --implicit-organizations" sets both.
+// For tests and benchmarks of slow emulators (Python ones answer in about
+// 40 ms), Options.Latency delays every API answer, errors included (not the
+// control endpoints): the request body is read, then the handler waits
+// outside the state lock; a client that gives up meanwhile ends the wait,
+// its request has no effect, and the log shows status 499.
+//
+// NewChecked (or Options.Validate) reports an unknown operation name or a
+// Latency outside [0, MaxLatency] as an error; New panics on them.
+// "runner serve --without OP,OP --implicit-organizations --latency D" sets
+// all three.
 //
 // # Test-control endpoints
 //
@@ -140,7 +147,8 @@
 //	                            "defaultAccount":"000000000000","clock":"/_orgconform/clock",
 //	                            "initialState":"OPEN","expiresAfterSeconds":1296000,
 //	                            "retainedAfterSeconds":2592000,"without":[],
-//	                            "implicitOrganizations":false,"organizationClocks":true}
+//	                            "implicitOrganizations":false,"organizationClocks":true,
+//	                            "latencyMs":0}
 //	GET  /_orgconform/clock?organization=o-…  → {"now": 1700000000.123, "organization": "o-…"}
 //	POST /_orgconform/clock  {"organization": "o-…", "advance_seconds": 1296001} → {"now": ..., "organization": "o-…"}
 //	POST /_orgconform/clock  {"organization": "o-…", "set": 1800000000} → {"now": ..., "organization": "o-…"}

@@ -1,16 +1,22 @@
 package reftarget
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/orgconform/orgconform/specs"
 )
 
+// MaxLatency is the largest Options.Latency: well inside WriteTimeout, so a
+// delayed answer is never cut off by the server's own deadline.
+const MaxLatency = 10 * time.Second
+
 // Validate reports the first problem with o: an operation in Without that
-// specs/ does not name.
+// specs/ does not name, or a Latency outside [0, MaxLatency].
 func (o Options) Validate() error {
 	return o.validate(specs.Must())
 }
@@ -21,6 +27,9 @@ func (o Options) validate(c *specs.Contract) error {
 		if !slices.Contains(known, name) {
 			return fmt.Errorf("reftarget: Without: %q is not an operation (operations: %s)", name, strings.Join(known, ", "))
 		}
+	}
+	if o.Latency < 0 || o.Latency > MaxLatency {
+		return fmt.Errorf("reftarget: Latency %s is outside [0, %s]", o.Latency, MaxLatency)
 	}
 	return nil
 }
@@ -112,4 +121,20 @@ func (s *Server) missingNames() []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// delay waits Options.Latency before an API answer, giving up (false)
+// when the client does: a client that stops waiting frees the handler.
+func (s *Server) delay(ctx context.Context) bool {
+	if s.latency <= 0 {
+		return true
+	}
+	t := time.NewTimer(s.latency)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }

@@ -38,6 +38,12 @@ type Options struct {
 	// InviteAccountToOrganization, EnableAllFeatures,
 	// ListHandshakesForOrganization, RemoveAccountFromOrganization.
 	ImplicitOrganizations bool
+	// Latency delays every API answer (errors included, test-control
+	// endpoints excluded) by this much, outside the state lock; a client
+	// that gives up meanwhile frees the handler, and its request has no
+	// effect. It stands in for slow emulators (Python ones answer in about
+	// 40 ms) in tests and benchmarks. At most MaxLatency.
+	Latency time.Duration
 }
 
 // Server is the reference target: an http.Handler that speaks awsJson1_1
@@ -53,6 +59,7 @@ type Server struct {
 
 	missing      map[string]bool // operations that answer "not implemented"
 	implicitOrgs bool            // Options.ImplicitOrganizations
+	latency      time.Duration   // Options.Latency
 
 	logMu sync.Mutex
 	log   io.Writer
@@ -137,6 +144,7 @@ func newServer(c *specs.Contract, opts Options) (*Server, error) {
 
 		missing:      missingOperations(opts),
 		implicitOrgs: opts.ImplicitOrganizations,
+		latency:      opts.Latency,
 	}
 	for _, op := range c.Operations {
 		run, ok := handlers[op.Name]
@@ -188,6 +196,16 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	if opName == "" {
 		opName = "-"
 	}
+	// Read the body first: the server notices a client that hangs up only
+	// once the body is consumed, and the delay must end when it does.
+	var body []byte
+	var readErr error
+	if r.ContentLength <= maxBodyBytes {
+		body, readErr = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	}
+	if !s.delay(r.Context()) {
+		return opName, "", statusClientGone
+	}
 	if r.ContentLength > maxBodyBytes {
 		return fail(newError(errTooLarge, "the request body is larger than %d bytes", maxBodyBytes))
 	}
@@ -204,12 +222,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 		writeNotImplemented(w, op.name)
 		return opName, account, http.StatusNotImplemented
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	if err != nil {
-		if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+	if readErr != nil {
+		if _, tooLarge := errors.AsType[*http.MaxBytesError](readErr); tooLarge {
 			return fail(newError(errTooLarge, "the request body is larger than %d bytes", maxBodyBytes))
 		}
-		return fail(newError(errSerialization, "reading the request body: %v", err))
+		return fail(newError(errSerialization, "reading the request body: %v", readErr))
 	}
 	obj, e := parseObject(body)
 	if e == nil {
@@ -232,6 +249,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	writeJSON(w, http.StatusOK, out)
 	return opName, account, http.StatusOK
 }
+
+// statusClientGone is the status logged for a request whose client gave up
+// before the answer (nginx's 499); nothing is written.
+const statusClientGone = 499
 
 // statusOf returns the HTTP status of the named error (400 if unknown).
 func (s *Server) statusOf(name string) int {

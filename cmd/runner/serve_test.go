@@ -75,6 +75,9 @@ func TestServeFlagErrors(t *testing.T) {
 		{"--without", ","},
 		{"--without"},
 		{"--implicit-organizations=maybe"},
+		{"--latency", "-1ms"},
+		{"--latency", "1m"},
+		{"--latency", "fast"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := serve(context.Background(), args, &stdout, &stderr)
@@ -234,27 +237,33 @@ func TestServeBinary(t *testing.T) {
 	}
 }
 
-// TestServeBinaryModes starts the real binary with --without and
-// --implicit-organizations: /_orgconform/info reports the mode, the named
-// operations and CreateOrganization answer as LocalStack answers one it
-// lacks, and an account's first management call gives it an organization.
+// TestServeBinaryModes starts the real binary with --without,
+// --implicit-organizations and --latency: /_orgconform/info reports the
+// mode, the named operations and CreateOrganization answer (late) as
+// LocalStack answers one it lacks, and an account's first management call
+// gives it an organization.
 func TestServeBinaryModes(t *testing.T) {
-	p := startServeBinary(t, "--without", "AcceptHandshake, ListAccounts", "--implicit-organizations")
+	p := startServeBinary(t, "--without", "AcceptHandshake, ListAccounts", "--implicit-organizations", "--latency", "40ms")
 	resp, err := http.Get(p.url + "/_orgconform/info")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var info struct {
-		Without  []string
-		Implicit bool `json:"implicitOrganizations"`
+		Without   []string
+		Implicit  bool    `json:"implicitOrganizations"`
+		LatencyMs float64 `json:"latencyMs"`
 	}
 	err = json.NewDecoder(resp.Body).Decode(&info)
 	resp.Body.Close()
-	if err != nil || !slices.Equal(info.Without, []string{"AcceptHandshake", "CreateOrganization", "ListAccounts"}) || !info.Implicit {
+	if err != nil || !slices.Equal(info.Without, []string{"AcceptHandshake", "CreateOrganization", "ListAccounts"}) || !info.Implicit || info.LatencyMs != 40 {
 		t.Errorf("info: %+v %v", info, err)
 	}
 	for _, op := range []string{"AcceptHandshake", "ListAccounts", "CreateOrganization"} {
+		start := time.Now()
 		status, body := serveRaw(t, p.url, "777777777777", op, `{}`)
+		if took := time.Since(start); took < 40*time.Millisecond {
+			t.Errorf("%s answered after %s, within --latency 40ms", op, took)
+		}
 		want := `{"__type":"InternalFailure","message":"API action '` + op + `' for service 'organizations' not yet implemented or pro feature"}`
 		if status != http.StatusNotImplemented || body != want {
 			t.Errorf("%s: %d %s, want 501 %s", op, status, body, want)
