@@ -37,7 +37,7 @@ func TestLatencyDelaysEveryAPIAnswer(t *testing.T) {
 	for _, tc := range []struct{ account, op, body string }{
 		{mgmtAcct, "CreateOrganization", `{}`},
 		{mgmtAcct, "DescribeHandshake", `{"HandshakeId":"BAD"}`}, // an error answer
-		{"", "ListAccounts", `{}`},                              // no Authorization
+		{"", "ListAccounts", `{}`},                               // no Authorization
 	} {
 		start := time.Now()
 		r := tg.raw(tc.account, tc.op, []byte(tc.body))
