@@ -30,7 +30,7 @@ func (s *Server) enableAllFeatures(c *call) (any, *apiError) {
 			continue
 		}
 		p := party{ID: member.account, Type: "ACCOUNT"}
-		h := s.newHandshake(org, actionEnable, member.account, p, []resource{org.resource(), {Type: "ACCOUNT", Value: member.account}}, c.now)
+		h := s.newHandshake(org, actionEnable, member.account, p, "", c.now)
 		h.migration = m
 		m.enable = append(m.enable, h)
 	}
@@ -44,7 +44,7 @@ func (s *Server) enableAllFeatures(c *call) (any, *apiError) {
 // management account.
 func (s *Server) sendApproval(org *organization, m *migration, c *call) *handshake {
 	p := party{ID: org.mgmt, Type: "ACCOUNT"}
-	h := s.newHandshake(org, actionApprove, org.mgmt, p, []resource{org.resource(), {Type: "ACCOUNT", Value: org.mgmt}}, c.now)
+	h := s.newHandshake(org, actionApprove, org.mgmt, p, "", c.now)
 	h.migration = m
 	m.approve = h
 	return h

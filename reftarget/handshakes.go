@@ -83,7 +83,7 @@ func (s *Server) respond(c *call, r response) (any, *apiError) {
 // visibleHandshake returns the handshake id if the caller is a party to it
 // and it was not dropped after its retention period.
 func (s *Server) visibleHandshake(id string, c *call) (*handshake, *apiError) {
-	h, ok := s.st.handshakes[id]
+	h, ok := s.st.handshakes.get(id)
 	if !ok || h.gone(c.now, s.retention) || !h.isParty(c.account) {
 		return nil, newError(errHandshakeNotFound, "We can't find a handshake with the HandshakeId %s.", id)
 	}
@@ -148,7 +148,7 @@ func (s *Server) listHandshakes(c *call, include func(*handshake) bool) (any, *a
 		}
 	}
 	var all []*handshake
-	for _, h := range s.st.order {
+	for h := range s.st.log.all() {
 		if match(h) && !h.gone(c.now, s.retention) {
 			all = append(all, h)
 		}
@@ -164,26 +164,27 @@ func (s *Server) listHandshakes(c *call, include func(*handshake) bool) (any, *a
 	return out, nil
 }
 
-// newHandshake records a new OPEN handshake from org to the recipient.
-func (s *Server) newHandshake(org *organization, action, recipient string, p party, res []resource, now time.Time) *handshake {
+// newHandshake records a new OPEN handshake from org to the recipient
+// party p, with the invitation's notes ("" for none).
+func (s *Server) newHandshake(org *organization, action, recipient string, p party, notes string, now time.Time) *handshake {
 	now = org.clock.at(now)
-	org.clock.handshakes++
+	p.Type = internPartyType(p.Type)
 	h := &handshake{
-		clock:     org.clock,
-		seq:       s.st.next(),
-		id:        s.uniqueHandshakeID(),
-		action:    action,
-		orgID:     org.id,
-		mgmt:      org.mgmt,
-		recipient: recipient,
-		party:     p,
-		resources: res,
-		requested: now,
-		expires:   now.Add(s.expiry),
-		state:     stateOpen,
+		clock:      org.clock,
+		seq:        s.st.next(),
+		id:         s.uniqueHandshakeID(),
+		action:     action,
+		orgID:      org.id,
+		mgmt:       org.mgmt,
+		recipient:  recipient,
+		party:      p,
+		featureSet: org.featureSet,
+		notes:      notes,
+		requested:  now,
+		expires:    now.Add(s.expiry),
+		state:      stateOpen,
 	}
-	s.st.handshakes[h.id] = h
-	s.st.order = append(s.st.order, h)
+	s.remember(h)
 	return h
 }
 
@@ -191,7 +192,7 @@ func (s *Server) newHandshake(org *organization, action, recipient string, p par
 func (s *Server) uniqueHandshakeID() string {
 	for {
 		id := randomID("h-", 10)
-		if _, taken := s.st.handshakes[id]; !taken {
+		if _, taken := s.st.handshakes.get(id); !taken {
 			return id
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"runtime"
 	"testing"
-	"time"
 
 	"github.com/orgconform/orgconform/reftarget"
 )
@@ -73,16 +72,18 @@ func cycleAccount(n int) string { return fmt.Sprintf("%012d", 600000000000+n) }
 // management account creates an organization, invites a fresh account,
 // which accepts; the management account removes it and deletes the
 // organization. What stays behind is the ACCEPTED handshake, which AWS
-// keeps for 30 days.
-func (d direct) cycle(i int) {
+// keeps for 30 days, and the organization's clock with it. It returns the
+// organization's id.
+func (d direct) cycle(i int) string {
 	d.tb.Helper()
 	mgmt, member := cycleAccount(2*i), cycleAccount(2*i+1)
-	d.must(mgmt, "CreateOrganization", `{"FeatureSet":"ALL"}`)
+	org := d.firstMatch(orgIDRe, d.must(mgmt, "CreateOrganization", `{"FeatureSet":"ALL"}`))
 	id := d.firstMatch(handshakeIDRe, d.must(mgmt, "InviteAccountToOrganization",
 		`{"Target":{"Id":"`+member+`","Type":"ACCOUNT"},"Notes":"campaign"}`))
 	d.must(member, "AcceptHandshake", `{"HandshakeId":"`+id+`"}`)
 	d.must(mgmt, "RemoveAccountFromOrganization", `{"AccountId":"`+member+`"}`)
 	d.must(mgmt, "DeleteOrganization", `{}`)
+	return org
 }
 
 // heapInUse returns the live heap after a full collection.
@@ -135,4 +136,47 @@ func BenchmarkRetainedMemory(b *testing.B) {
 	})
 }
 
-var _ = time.Second
+// TestRetentionReleasesMemory: what a campaign leaves behind is released
+// once its retention is over. After thousands of cycles, each deleted
+// organization's clock is moved past the 30 days (as a client of a shared
+// target can do for its own organizations), and ordinary requests — each
+// doing its small share of the sweep — bring the retained heap back near
+// where it started.
+func TestRetentionReleasesMemory(t *testing.T) {
+	if testing.Short() || raceDetector {
+		t.Skip("measures the heap over thousands of requests (too slow under -race, or -short)")
+	}
+	const cycles = 4000
+	d := direct{tb: t, srv: reftarget.New(reftarget.Options{})}
+	d.cycle(-1) // first-use allocations (encoders, regexps) belong to the baseline
+	before := heapInUse()
+	orgs := make([]string, cycles)
+	for i := range cycles {
+		orgs[i] = d.cycle(i)
+	}
+	grown := int64(heapInUse()) - int64(before)
+	if grown < cycles*100 {
+		t.Fatalf("%d cycles retained only %d bytes: the measurement cannot show a release", cycles, grown)
+	}
+	for _, org := range orgs {
+		if st, body := d.send(http.MethodPost, "/_orgconform/clock", `{"organization":"`+org+`","advance_seconds":2592000}`); st != http.StatusOK {
+			t.Fatalf("advance the clock of deleted organization %s: %d %s", org, st, body)
+		}
+	}
+	// The handshakes are gone at once; the memory goes as requests sweep.
+	for i := range cycles {
+		if st, _ := d.post(cycleAccount(2*i+1), "DescribeOrganization", `{}`); st != http.StatusBadRequest {
+			t.Fatalf("DescribeOrganization by an account in no organization: %d", st)
+		}
+	}
+	after := int64(heapInUse()) - int64(before)
+	t.Logf("%d cycles retained %d bytes (%d per cycle); after their retention and %d requests, %d", cycles, grown, grown/cycles, cycles, after)
+	if limit := grown / 10; after > limit {
+		t.Errorf("after the retention period the heap is still %d bytes above its start, more than 10%% of the %d the cycles took", after, grown)
+	}
+	// The deleted organizations' clocks went with their handshakes.
+	if st, _ := d.send(http.MethodGet, "/_orgconform/clock?organization="+orgs[0], ""); st != http.StatusNotFound {
+		t.Errorf("the clock of a deleted organization whose handshakes are released: %d, want 404", st)
+	}
+	runtime.KeepAlive(d.srv)
+}

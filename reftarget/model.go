@@ -32,23 +32,25 @@ const (
 // organization stamps (requested, expires, closed, joined) is in its own
 // time, orgClock.at(now), and handshake methods that take a now convert it
 // with the handshake's clock.
+//
+// What retention ends is released by the sweep (see sweep.go).
 type state struct {
 	seq        int64 // orders handshakes and memberships for listing and paging
 	orgs       map[string]*organization
-	retired    map[string]*orgClock   // clocks of deleted organizations whose handshakes are retained
-	members    map[string]*membership // account id -> its organization
-	handshakes map[string]*handshake
-	order      []*handshake          // in creation order
-	invites    map[string]*handshake // latest INVITE per organization and target (see inviteKey)
+	retired    shrinkingMap[string, *orgClock] // clocks of deleted organizations whose handshakes are retained
+	members    map[string]*membership          // account id -> its organization
+	handshakes shrinkingMap[string, *handshake]
+	log        handshakeLog                        // every retained handshake, in creation order
+	invites    shrinkingMap[inviteKey, *handshake] // latest INVITE per organization and target (see inviteKeyFor)
 }
 
 func newState() *state {
 	return &state{
 		orgs:       map[string]*organization{},
-		retired:    map[string]*orgClock{},
+		retired:    newShrinkingMap[string, *orgClock](),
 		members:    map[string]*membership{},
-		handshakes: map[string]*handshake{},
-		invites:    map[string]*handshake{},
+		handshakes: newShrinkingMap[string, *handshake](),
+		invites:    newShrinkingMap[inviteKey, *handshake](),
 	}
 }
 
@@ -86,22 +88,25 @@ type migration struct {
 }
 
 // handshake is one handshake. Only OPEN, ACCEPTED, DECLINED and CANCELED are
-// stored; EXPIRED is derived from the clock (see stateAt).
+// stored; EXPIRED is derived from the clock (see stateAt). Its Resources
+// are rendered from its fields (see resources), not stored: the target keeps
+// a closed handshake for 30 days, so its size is what a long campaign pays.
 type handshake struct {
-	seq       int64
-	id        string
-	action    string
-	orgID     string
-	mgmt      string // the sending organization's management account
-	recipient string // the account addressed, "" for an email no account owns
-	party     party  // the recipient party as requested (ACCOUNT or EMAIL)
-	resources []resource
-	requested time.Time
-	expires   time.Time
-	state     string
-	closed    time.Time // when state left OPEN (ACCEPTED, DECLINED, CANCELED)
-	migration *migration
-	clock     *orgClock // the sending organization's
+	seq        int64
+	id         string
+	action     string
+	orgID      string
+	mgmt       string // the sending organization's management account
+	recipient  string // the account addressed, "" for an email no account owns
+	party      party  // the recipient party as requested (ACCOUNT or EMAIL)
+	featureSet string // the sending organization's feature set when it was sent
+	notes      string // the invitation's notes, "" for none
+	requested  time.Time
+	expires    time.Time
+	state      string
+	closed     time.Time // when state left OPEN (ACCEPTED, DECLINED, CANCELED)
+	migration  *migration
+	clock      *orgClock // the sending organization's
 }
 
 // party is a handshake party.
@@ -189,3 +194,21 @@ func emailOf(account string) string { return account + "@example.com" }
 
 // nameOf is the implicit name of an account.
 func nameOf(account string) string { return "Account " + account }
+
+// Party types.
+const (
+	partyAccount = "ACCOUNT"
+	partyEmail   = "EMAIL"
+)
+
+// internPartyType returns the package's copy of a party type, so that a
+// stored handshake does not keep the request's copy alive.
+func internPartyType(t string) string {
+	switch t {
+	case partyAccount:
+		return partyAccount
+	case partyEmail:
+		return partyEmail
+	}
+	return t
+}

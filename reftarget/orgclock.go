@@ -22,6 +22,8 @@ type orgClock struct {
 	id         string        // the organization's id
 	offset     time.Duration // ahead of the target clock; only grows
 	handshakes int           // handshakes of the organization still retained
+	deleted    bool          // the organization is deleted (the clock is in state.retired)
+	sent       []*handshake  // while it lives, what it sent, in order (some maybe released, see release)
 }
 
 // at returns the organization's time when the target clock reads now.
@@ -54,14 +56,23 @@ func (s *Server) clockOf(id string) (*orgClock, bool) {
 	if org, ok := s.st.orgs[id]; ok {
 		return org.clock, true
 	}
-	k, ok := s.st.retired[id]
-	return k, ok
+	return s.st.retired.get(id)
 }
 
 // retire keeps a deleted organization's clock while its handshakes are
 // retained, and forgets it otherwise.
 func (s *Server) retire(k *orgClock) {
+	k.deleted, k.sent = true, nil
 	if k.handshakes > 0 {
-		s.st.retired[k.id] = k
+		s.st.retired.put(k.id, k)
 	}
+}
+
+// remember records a new handshake: in the id index, the log and its
+// organization's list.
+func (s *Server) remember(h *handshake) {
+	s.st.handshakes.put(h.id, h)
+	s.st.log.add(h)
+	h.clock.handshakes++
+	h.clock.sent = append(h.clock.sent, h)
 }

@@ -173,8 +173,8 @@ func (s *Server) deleteOrganization(c *call) (any, *apiError) {
 	if len(org.accounts) > 1 {
 		return nil, newError(errOrganizationNotEmpty, "Organization %s still has %d member accounts.", org.id, len(org.accounts)-1)
 	}
-	for _, h := range s.st.order {
-		if h.orgID == org.id && h.stateAt(c.now) == stateOpen {
+	for _, h := range org.clock.sent {
+		if h.stateAt(c.now) == stateOpen {
 			h.state, h.closed = stateCanceled, h.clock.at(c.now)
 		}
 	}

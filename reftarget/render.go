@@ -38,7 +38,7 @@ func (h *handshake) render(now time.Time) handshakeJSON {
 		RequestedTimestamp:  epochSeconds(h.requested),
 		ExpirationTimestamp: epochSeconds(h.expires),
 		Action:              h.action,
-		Resources:           h.resources,
+		Resources:           h.resources(),
 	}
 }
 
@@ -118,12 +118,21 @@ func (m *membership) render() accountJSON {
 	}
 }
 
-// organizationResource is the ORGANIZATION handshake resource with the
-// management account's email and name and the current feature set.
-func (o *organization) resource() resource {
-	return resource{Type: "ORGANIZATION", Value: o.id, Resources: []resource{
-		{Type: "MASTER_EMAIL", Value: emailOf(o.mgmt)},
-		{Type: "MASTER_NAME", Value: nameOf(o.mgmt)},
-		{Type: "ORGANIZATION_FEATURE_SET", Value: o.featureSet},
-	}}
+// resources returns h's Resources: the sending ORGANIZATION (with its
+// management account's email and name and its feature set when h was
+// sent), the party addressed (ACCOUNT or EMAIL), and NOTES when the
+// invitation has them.
+func (h *handshake) resources() []resource {
+	res := []resource{
+		{Type: "ORGANIZATION", Value: h.orgID, Resources: []resource{
+			{Type: "MASTER_EMAIL", Value: emailOf(h.mgmt)},
+			{Type: "MASTER_NAME", Value: nameOf(h.mgmt)},
+			{Type: "ORGANIZATION_FEATURE_SET", Value: h.featureSet},
+		}},
+		{Type: h.party.Type, Value: h.party.ID},
+	}
+	if h.notes != "" {
+		res = append(res, resource{Type: "NOTES", Value: h.notes})
+	}
+	return res
 }

@@ -240,6 +240,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	}
 	s.mu.Lock()
 	c := &call{account: account, body: body, now: s.clock.now()}
+	s.sweep(c.now)
 	s.ensureOrganization(op.name, c)
 	out, e := op.run(s, c)
 	s.mu.Unlock()
