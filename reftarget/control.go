@@ -127,6 +127,9 @@ func (s *Server) readClock(r *http.Request) (clockResponse, *clockError) {
 		return clockResponse{Now: epochSeconds(s.clock.now())}, nil
 	}
 	id := q.Get("organization")
+	if id == "" {
+		return clockResponse{}, &clockError{http.StatusBadRequest, "organization must be an organization id (o-...)"}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k, ok := s.clockOf(id)

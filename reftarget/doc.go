@@ -162,7 +162,8 @@
 // expiry and retention whoever reads them (a recipient's
 // ListHandshakesForAccount mixes organizations, each on its own clock). A
 // deleted organization's clock lives on while any of its handshakes is
-// retained. The unscoped form moves the target clock, and so every
+// retained (until the sweep releases the last of them, a few requests
+// after its retention ends). The unscoped form moves the target clock, and so every
 // organization's; the runner never uses it (on a shared target it would
 // expire other clients' handshakes) — it moves only the clocks of the
 // organizations its scenarios create, and reads the unscoped clock once to

@@ -146,8 +146,10 @@ func TestOrganizationClockRequests(t *testing.T) {
 			t.Errorf("%s: %d %+v, want 400 with a message", bad, st, e)
 		}
 	}
-	if st := tg.controlJSON(http.MethodGet, "/_orgconform/clock?organisation="+org, "", &e); st != http.StatusBadRequest || e.Message == "" {
-		t.Errorf("a misspelt query parameter: %d %+v, want 400", st, e)
+	for _, query := range []string{"organisation=" + org, "organization="} {
+		if st := tg.controlJSON(http.MethodGet, "/_orgconform/clock?"+query, "", &e); st != http.StatusBadRequest || e.Message == "" {
+			t.Errorf("GET clock?%s: %d %+v, want 400", query, st, e)
+		}
 	}
 	// set moves only forward, to the millisecond.
 	target := epoch(base) + 3600.25
