@@ -182,12 +182,13 @@
 // from a handshake's fields, account ids and party types are copied out of
 // the request, a deleted organization leaves only its clock, and only while
 // its handshakes are retained), and releases what retention ends: every API
-// request examines the next 8 handshakes of the log (sweep.go) and releases
-// those past their retention from every index, so a pass over N retained
-// handshakes takes N/8 requests and no request scans them all. Indexes that
-// have fallen to a quarter of their peak are rebuilt during a pass (Go maps
-// never shrink). A client of a shared target can release what its scenarios
-// leave behind by moving its deleted organizations' clocks past the 30 days.
+// request that passes input validation examines the next 8 handshakes of the
+// log (sweep.go) and releases those past their retention from every index,
+// so a pass over N retained handshakes takes N/8 requests and no request
+// scans them all. Indexes that have fallen to a quarter of their peak are
+// rebuilt during a pass (Go maps never shrink). A client of a shared target
+// can release what its scenarios leave behind by moving its deleted
+// organizations' clocks past the 30 days.
 //
 // # Benchmark
 //

@@ -8,12 +8,12 @@ import (
 
 // Memory. The target keeps what AWS keeps — a closed handshake for 30 days
 // after it closed, by its organization's clock — and releases it after:
-// every API request runs one sweep step, which examines the next
-// sweepBatch handshakes of the log in creation order and releases those
-// past their retention (from the id index, the invitation index, the log
-// and their organization's clock, and the clock itself once a deleted
-// organization has nothing left). A pass over the whole log thus takes
-// len/sweepBatch requests, and no request does more than sweepBatch
+// every API request that reaches its operation runs one sweep step, which
+// examines the next sweepBatch handshakes of the log in creation order and
+// releases those past their retention (from the id index, the invitation
+// index, the log and their organization's clock, and the clock itself once a
+// deleted organization has nothing left). A pass over the whole log thus
+// takes len/sweepBatch requests, and no request does more than sweepBatch
 // examinations. Go maps never give memory back, so the indexes are
 // shrinkingMaps, which a pass rebuilds entry by entry once they have fallen
 // to a quarter of their peak; the log's array is replaced the same way.
