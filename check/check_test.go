@@ -212,7 +212,9 @@ func TestImplementedThenNotImplementedFails(t *testing.T) {
 	assert.Contains(t, rep.Results[1].Expected, "answers as the implemented operation it showed itself to be")
 
 	f2 := fake{}
-	tgt = f2.target(t, func(string, int) (int, string) { return 501, `{"__type":"InternalFailure","message":"not yet implemented"}` })
+	tgt = f2.target(t, func(string, int) (int, string) {
+		return 501, `{"__type":"InternalFailure","message":"not yet implemented"}`
+	})
 	checks[1].Needs.Ops = []string{"AcceptHandshake"}
 	rep = Execute(context.Background(), tgt, checks, Options{})
 	assert.Equal(t, Unsupported, rep.Results[0].Status)
@@ -320,7 +322,7 @@ func TestFixedPrincipalsAreLeasedAndPlanned(t *testing.T) {
 		t.Principal("recipient")
 		t.Principal("recipient")
 	}})
-	rep := Execute(context.Background(), tgt, checks, Options{Fixed: fixed, Parallel: 4, InvitationBudget: 4})
+	rep := Execute(context.Background(), tgt, checks, Options{Fixed: fixed, Parallel: 4, InvitationBudget: new(4)})
 	assert.Equal(t, 1, most, "a fixed account is leased to one check at a time")
 	statuses := map[string]Result{}
 	for _, r := range rep.Results {
@@ -362,7 +364,9 @@ func TestMintedPrincipalsDependOnTheCheck(t *testing.T) {
 func TestEvidenceIsCapped(t *testing.T) {
 	var f fake
 	big := strings.Repeat("x", 3000)
-	tgt := f.target(t, func(string, int) (int, string) { return 400, `{"__type":"HandshakeNotFoundException","Message":"` + big + `"}` })
+	tgt := f.target(t, func(string, int) (int, string) {
+		return 400, `{"__type":"HandshakeNotFoundException","Message":"` + big + `"}`
+	})
 	rep := Execute(context.Background(), tgt, single("c", func(t *T) {
 		for range 60 {
 			t.Call(t.Principal("o"), "DescribeHandshake", nil)

@@ -38,10 +38,10 @@ type Options struct {
 	// Fixed are the principals of a target file, each with its Role; nil
 	// mints fresh principals for every check.
 	Fixed []endpoint.Principal
-	// InvitationBudget, when >= 0, is how many invitations the run may
+	// InvitationBudget, when set, is how many invitations the run may
 	// send (live AWS allows 20 a day): checks that would exceed it are
-	// left for the next run. Negative means no budget.
-	InvitationBudget int
+	// left for the next run. nil means no budget.
+	InvitationBudget *int
 	// Prepare runs once before the checks, e.g. to probe the target's
 	// capabilities.
 	Prepare func(ctx context.Context, run *Session)
@@ -91,6 +91,9 @@ type Report struct {
 	// Interrupted says the run was stopped (a signal, or its deadline)
 	// before every check finished; those not reached are NotRun.
 	Interrupted bool
+	// PeakRSS is the process's peak resident memory, in bytes, when the
+	// run ended (0 where the system does not say).
+	PeakRSS int64
 }
 
 // Summary counts results by status; Ran is every check that was not NotRun.
@@ -292,6 +295,7 @@ func Execute(ctx context.Context, tgt *endpoint.Target, checks []Check, opts Opt
 	rep.Requests = tgt.Requests()
 	rep.Cleanup = rs.cleanupFailures()
 	rep.Capabilities, rep.Flags = rs.caps.List(), rs.caps.Flags()
+	rep.PeakRSS = peakRSS()
 	for _, r := range results {
 		if r.Status == NotRun {
 			rep.Interrupted = true
@@ -305,17 +309,20 @@ func Execute(ctx context.Context, tgt *endpoint.Target, checks []Check, opts Opt
 // indices.
 func (rs *Session) plan(sel []Check, results []Result, done []bool) []int {
 	var out []int
-	budget := rs.opts.InvitationBudget
+	budget := -1
+	if rs.opts.InvitationBudget != nil {
+		budget = *rs.opts.InvitationBudget
+	}
 	for i, c := range sel {
 		res := rs.resultOf(c)
 		switch why := rs.principals.canServe(c.Needs.Principals); {
 		case why != "":
 			res.Status, res.Cause, res.Observed = Skip, "the target file cannot serve it", why
-		case rs.opts.Fixed != nil && budget >= 0 && c.Needs.Invitations > budget:
+		case budget >= 0 && c.Needs.Invitations > budget:
 			res.Status, res.Cause = Skip, "left for the next run (invitation budget)"
 			res.Observed = fmt.Sprintf("the check sends %d invitation(s) and %d remain of today's budget; run it again tomorrow", c.Needs.Invitations, budget)
 		default:
-			if rs.opts.Fixed != nil && budget >= 0 {
+			if budget >= 0 {
 				budget -= c.Needs.Invitations
 			}
 			continue

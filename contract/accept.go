@@ -101,7 +101,6 @@ func acceptResponse(t *check.T) {
 	noteUnknownMembers(t, a.resp)
 }
 
-
 func acceptSchema(t *check.T) {
 	a := acceptInvite(t)
 	t.Source("reference: AcceptHandshake response syntax (schemas/AcceptHandshake/response.schema.json)")

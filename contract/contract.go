@@ -53,11 +53,16 @@ type Options struct {
 	// Fixed are a target file's principals (each with its Role); nil mints
 	// fresh principals for every check.
 	Fixed []endpoint.Principal
-	// InvitationBudget, with fixed principals, is how many invitations the
-	// run may send (negative: no budget).
-	InvitationBudget int
+	// InvitationBudget, when set, is how many invitations the run may send
+	// (live AWS allows 20 a day); nil means no budget.
+	InvitationBudget *int
 	// Deadline, when set, is when the run must end.
 	Deadline time.Time
+	// Waits, Spacing and SpacedOps plan within a live target's limits
+	// (see check.Options).
+	Waits     []check.Wait
+	Spacing   time.Duration
+	SpacedOps []string
 }
 
 // checkOptions turns Options into the runtime's, with the capability
@@ -66,6 +71,7 @@ func (o Options) checkOptions() check.Options {
 	return check.Options{
 		Filter: o.Run, Shard: o.Shard, Parallel: o.Parallel, Progress: o.Progress, Rerun: o.Rerun,
 		Fixed: o.Fixed, InvitationBudget: o.InvitationBudget, Deadline: o.Deadline,
+		Waits: o.Waits, Spacing: o.Spacing, SpacedOps: o.SpacedOps,
 		Prepare: fixture.Discover,
 	}
 }

@@ -94,9 +94,6 @@ func goldenFile(t *check.T, path string) *golden.Message {
 	return m
 }
 
-
-
-
 // memberSet returns the top-level member names of a JSON object body.
 func memberSet(body []byte) []string {
 	var m map[string]json.RawMessage

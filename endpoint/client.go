@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/orgconform/orgconform/internal/text"
 	"io"
 	"net/http"
 	"sync"
@@ -15,13 +14,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/orgconform/orgconform/internal/text"
 )
 
 // Client returns the organizations client of p, built once and cached: the
 // Target's endpoint and region, p's static credentials, no retries, the
 // Target's HTTP client, and capture of each exchange for SDK (the request
-// as sent, by the HTTP client; the response by an interceptor).
+// as sent and the response as received, both by the HTTP client, so the
+// harness needs no SDK feature newer than the HTTPClient option).
 // Calls made with it outside SDK are counted but not captured.
 func (t *Target) Client(p Principal) *organizations.Client {
 	t.mu.Lock()
@@ -29,15 +30,12 @@ func (t *Target) Client(p Principal) *organizations.Client {
 	if c, ok := t.clients[p]; ok {
 		return c
 	}
-	var reg smithyhttp.InterceptorRegistry
-	reg.AddBeforeDeserialization(captureInterceptor{})
 	c := organizations.New(organizations.Options{
 		Region:       t.region,
 		BaseEndpoint: aws.String(t.endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider(p.AccessKeyID, p.SecretAccessKey, p.SessionToken),
 		Retryer:      aws.NopRetryer{},
 		HTTPClient:   sdkDoer{t.http},
-		Interceptors: reg,
 	})
 	t.clients[p] = c
 	return c
@@ -123,7 +121,7 @@ type captureSink struct {
 	records   []*captured
 }
 
-// captured is one exchange as seen by the interceptors.
+// captured is one exchange as seen by sdkDoer.
 type captured struct {
 	exchange  *Exchange
 	responded bool
@@ -144,15 +142,12 @@ func (s *captureSink) last() *captured {
 	return s.records[len(s.records)-1]
 }
 
-// captureInterceptor records responses right before deserialization.
-type captureInterceptor struct{}
-
 // sdkDoer is the SDK clients' HTTP client. It records the request exactly
-// as sent (the interceptor context's Request is the one serialized before
-// the retry loop cloned, resolved and signed it) and sends a copy whose body
-// it owns: the SDK closes the body it built as soon as Do returns, and
-// net/http, still finishing the write, would then fail the write and close
-// the connection under a response body not yet read.
+// as sent (signed, after every middleware) and the response as received,
+// and sends a copy of the request whose body it owns: the SDK closes the
+// body it built as soon as Do returns, and net/http, still finishing the
+// write, would then fail the write and close the connection under a
+// response body not yet read.
 type sdkDoer struct{ c *http.Client }
 
 // Do implements organizations.HTTPClient.
@@ -174,29 +169,27 @@ func (d sdkDoer) Do(req *http.Request) (*http.Response, error) {
 	}
 	send.ContentLength = int64(len(body))
 
-	if sink, _ := req.Context().Value(sinkKey{}).(*captureSink); sink != nil {
-		p := sink.principal
-		rec := &captured{exchange: newExchange(&p, send.Method, send.URL.String(), wireHeader(send), body)}
-		sink.mu.Lock()
-		sink.records = append(sink.records, rec)
-		sink.mu.Unlock()
+	sink, _ := req.Context().Value(sinkKey{}).(*captureSink)
+	if sink == nil {
+		return d.c.Do(send)
 	}
-	return d.c.Do(send)
+	p := sink.principal
+	rec := &captured{exchange: newExchange(&p, send.Method, send.URL.String(), wireHeader(send), body)}
+	sink.mu.Lock()
+	sink.records = append(sink.records, rec)
+	sink.mu.Unlock()
+	hr, err := d.c.Do(send)
+	if err != nil || hr == nil {
+		return hr, err
+	}
+	sink.recordResponse(rec, hr)
+	return hr, nil
 }
 
-// BeforeDeserialization records the response and hands the SDK the bytes
-// read (at most MaxBody, so a huge body cannot exhaust memory; a truncated
-// body then fails to decode, which SDK classifies from the capture).
-func (captureInterceptor) BeforeDeserialization(ctx context.Context, in *smithyhttp.InterceptorContext) error {
-	sink, _ := ctx.Value(sinkKey{}).(*captureSink)
-	if sink == nil || in.Response == nil || in.Response.Response == nil {
-		return nil
-	}
-	rec := sink.last()
-	if rec == nil || rec.exchange == nil {
-		return nil
-	}
-	hr := in.Response.Response
+// recordResponse records hr in rec and hands the SDK the bytes read (at
+// most MaxBody, so a huge body cannot exhaust memory; a truncated body then
+// fails to decode, which SDK classifies from the capture).
+func (s *captureSink) recordResponse(rec *captured, hr *http.Response) {
 	body, truncated, readErr := readBody(hr.Body)
 	var rest io.Reader = bytes.NewReader(body)
 	if readErr != nil {
@@ -204,13 +197,12 @@ func (captureInterceptor) BeforeDeserialization(ctx context.Context, in *smithyh
 	}
 	hr.Body = readCloser{Reader: rest, Closer: hr.Body}
 
-	sink.mu.Lock()
-	defer sink.mu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	rec.responded = true
 	rec.status, rec.header = hr.StatusCode, hr.Header
 	rec.body, rec.truncated, rec.readErr = body, truncated, readErr
 	rec.exchange.setResponse(hr.StatusCode, hr.Header, body, truncated)
-	return nil
 }
 
 // readCloser joins a replacement body with the original's Close.

@@ -6,5 +6,8 @@
 //     filtering;
 //   - redact: hiding credentials in headers and in any text a target echoes
 //     (raw, JSON-escaped, URL-encoded, split across lines);
-//   - awserr: reading an awsJson1_1 error code as aws-sdk-go-v2 does.
+//   - awserr: reading an awsJson1_1 error code as aws-sdk-go-v2 does;
+//   - sdkmodel: reading what an aws-sdk-go-v2 organizations version knows
+//     (exceptions, type registry, enums, HTTP error codes) from its source,
+//     so code that uses it builds with every SDK version.
 package internal

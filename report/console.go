@@ -48,7 +48,11 @@ func WriteConsole(w io.Writer, rep *check.Report, opts Options) {
 	if rep.Shard != "" {
 		shard = ", shard " + rep.Shard
 	}
-	fmt.Fprintf(w, "target %s, seed %d%s, %d requests in %s\n", visible(rep.Target), rep.Seed, shard, rep.Requests, rep.Duration.Round(1e6))
+	mem := ""
+	if rep.PeakRSS > 0 {
+		mem = fmt.Sprintf(", peak memory %d MiB", rep.PeakRSS>>20)
+	}
+	fmt.Fprintf(w, "target %s, seed %d%s, %d requests in %s%s\n", visible(rep.Target), rep.Seed, shard, rep.Requests, rep.Duration.Round(1e6), mem)
 	fmt.Fprintln(w, SummaryLine(rep, opts))
 	if rep.Interrupted {
 		fmt.Fprintf(w, "interrupted: the run stopped before %d checks finished; they are reported as not run\n", rep.Summary().NotRun)

@@ -38,6 +38,7 @@ type jsonReport struct {
 	DurationSeconds float64              `json:"duration_seconds"`
 	Requests        int                  `json:"requests"`
 	Interrupted     bool                 `json:"interrupted"`
+	PeakRSSBytes    int64                `json:"peak_rss_bytes"`
 	Summary         jsonSummary          `json:"summary"`
 	Groups          []Group              `json:"groups"`
 	Capabilities    []check.OpCapability `json:"capabilities"`
@@ -107,6 +108,7 @@ func JSON(rep *check.Report) ([]byte, error) {
 		DurationSeconds: math.Round(rep.Duration.Seconds()*1000) / 1000,
 		Requests:        rep.Requests,
 		Interrupted:     rep.Interrupted,
+		PeakRSSBytes:    rep.PeakRSS,
 		Summary:         jsonSummary{s.Ran, s.Passed, s.Failed, s.Skipped, s.Unsupported, s.NotRun},
 		Groups:          nonNil(Groups(rep)),
 		Capabilities:    nonNil(rep.Capabilities),

@@ -143,7 +143,7 @@ func goldenCases(t *testing.T) []pyCase {
 }
 
 // reportSample is a runner report as report.schema.json describes it.
-const reportSample = `{"target":"http://127.0.0.1:4566","seed":42,"duration_seconds":0.43,"requests":2841,"interrupted":false,
+const reportSample = `{"target":"http://127.0.0.1:4566","seed":42,"duration_seconds":0.43,"requests":2841,"interrupted":false,"peak_rss_bytes":0,
  "summary":{"ran":440,"passed":303,"failed":1,"skipped":136,"unsupported":0,"not_run":0},
  "groups":[{"group":"accept","checks":10,"requests":71,"passed":10,"failed":0,"skipped":0,"unsupported":0,"not_run":0}],
  "capabilities":[{"operation":"AcceptHandshake","status":"implemented","evidence":"400 HandshakeNotFoundException"}],

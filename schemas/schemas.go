@@ -144,6 +144,25 @@ func Names() ([]string, error) {
 	return out, nil
 }
 
+// Document returns the parsed JSON of the schema file (a path as listed by
+// Names, e.g. RequestFile(op) or DefsFile): objects as map[string]any,
+// arrays as []any, numbers as json.Number. Each call returns a fresh copy,
+// so a caller may keep or change it. Generators read the request schemas
+// through it instead of restating their constraints.
+func Document(file string) (any, error) {
+	data, err := fs.ReadFile(files, file)
+	if err != nil {
+		return nil, fmt.Errorf("schemas: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("schemas: %s: %w", file, err)
+	}
+	return doc, nil
+}
+
 // ErrorNames returns the exceptions that have an error schema of their own
 // (the generic one excluded), sorted.
 func ErrorNames() ([]string, error) {

@@ -242,7 +242,7 @@ func TestBareCode(t *testing.T) {
 }
 
 func TestReportSchema(t *testing.T) {
-	good := `{"target":"http://localhost:4566","seed":42,"duration_seconds":1.5,"requests":3,"interrupted":false,
+	good := `{"target":"http://localhost:4566","seed":42,"duration_seconds":1.5,"requests":3,"interrupted":false,"peak_rss_bytes":0,
 		"summary":{"ran":3,"passed":1,"failed":1,"skipped":0,"unsupported":1,"not_run":0},
 		"groups":[],"capabilities":[],"flags":[],
 		"checks":[{"id":"accept-open","group":"accept","operation":"AcceptHandshake","status":"pass","expected":"ACCEPTED","observed":"ACCEPTED","exchange":"","requests":2,"rerun":"runner -seed 42 -check accept-open"}],
@@ -261,7 +261,9 @@ func TestReportSchema(t *testing.T) {
 		{func(r map[string]any) { r["cleanup_failures"] = []any{1} }, "/cleanup_failures/0", "type"},
 		{func(r map[string]any) { delete(r, "interrupted") }, "", "required"},
 		{func(r map[string]any) { r["checks"].([]any)[0].(map[string]any)["status"] = "skipped" }, "/checks/0/status", "enum"},
-		{func(r map[string]any) { r["capabilities"] = []any{map[string]any{"operation": "X", "status": "maybe", "evidence": ""}} }, "/capabilities/0/status", "enum"},
+		{func(r map[string]any) {
+			r["capabilities"] = []any{map[string]any{"operation": "X", "status": "maybe", "evidence": ""}}
+		}, "/capabilities/0/status", "enum"},
 	}
 	for i, b := range bad {
 		var r map[string]any
@@ -316,4 +318,18 @@ func TestDocumentationOnlyReasonsValidate(t *testing.T) {
 		assert.NoError(t, ValidateError("InvalidInputException", []byte(`{"__type":"InvalidInputException","Message":"m","Reason":"`+r+`"}`)), r)
 	}
 	assert.Error(t, ValidateError("InvalidInputException", []byte(`{"__type":"InvalidInputException","Message":"m","Reason":"NO_SUCH_REASON"}`)))
+}
+
+func TestDocumentIsAFreshCopy(t *testing.T) {
+	doc, err := Document(DefsFile)
+	require.NoError(t, err)
+	defs := doc.(map[string]any)["$defs"].(map[string]any)
+	id := defs["HandshakeId"].(map[string]any)
+	assert.Equal(t, json.Number("34"), id["maxLength"])
+	id["maxLength"] = json.Number("1")
+	again, err := Document(DefsFile)
+	require.NoError(t, err)
+	assert.Equal(t, json.Number("34"), again.(map[string]any)["$defs"].(map[string]any)["HandshakeId"].(map[string]any)["maxLength"])
+	_, err = Document("nope.schema.json")
+	assert.Error(t, err)
 }

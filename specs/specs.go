@@ -1,7 +1,8 @@
 // Package specs is the AWS Organizations handshake contract as data: the
 // operations, their errors and reason codes, the named shapes, who may call
-// what, the handshake state-transition table and the drift between the API
-// reference page and the current SDK model.
+// what, the handshake state-transition table, the drift between the API
+// reference page and the current SDK model, and what holds of which
+// aws-sdk-go-v2 version (sdk.json).
 //
 // The facts live in the JSON files of this folder, embedded in the binary.
 // Every fact carries its source: "reference" (the API page), "model" (the
@@ -15,6 +16,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -72,6 +74,8 @@ type Contract struct {
 	// may take (shapes.json "idForms"); see PartyIDs and ResourceValues.
 	PartyIDForms       map[string][]IDForm
 	ResourceValueForms map[string][]IDForm
+	// SDK is what holds of which aws-sdk-go-v2 version (sdk.json).
+	SDK SDK
 }
 
 // Service describes the wire protocol of the service.
@@ -546,6 +550,10 @@ func Parse(fsys FS) (*Contract, error) {
 		Comment string      `json:"$comment"`
 		Drift   []DriftNote `json:"drift"`
 	}
+	var sdk struct {
+		Comment string `json:"$comment"`
+		SDK
+	}
 	var limits struct {
 		Comment string  `json:"$comment"`
 		Limits  []Limit `json:"limits"`
@@ -557,6 +565,7 @@ func Parse(fsys FS) (*Contract, error) {
 		{"operations.json", &ops}, {"errors.json", &errs}, {"enums.json", &enums},
 		{"shapes.json", &shapes}, {"permissions.json", &perms},
 		{"transitions.json", &trans}, {"drift.json", &drift}, {"limits.json", &limits},
+		{"sdk.json", &sdk},
 	} {
 		data, err := fsys.ReadFile(f.name)
 		if err != nil {
@@ -578,6 +587,10 @@ func Parse(fsys FS) (*Contract, error) {
 	c.Lifecycle.derive()
 	c.Drift = drift.Drift
 	c.Limits = limits.Limits
+	c.SDK = sdk.SDK
+	if err := c.checkSDK(); err != nil {
+		return nil, fmt.Errorf("specs: sdk.json: %w", err)
+	}
 	return &c, nil
 }
 
@@ -747,3 +760,112 @@ func (c *Contract) Allowed(operation, action string) []string {
 
 // HandshakeID returns the HandshakeId scalar: its pattern and maximum length.
 func (c *Contract) HandshakeID() Scalar { return c.Scalars["HandshakeId"] }
+
+// SDK is what sdk.json says about aws-sdk-go-v2 service/organizations
+// versions: the oldest the harness supports, the exceptions of the SDK's
+// registry that are deliberately out of scope (Errors are the ones in
+// scope), the expectations of goldens that hold only from a version on,
+// and how each version range matches error codes to exceptions.
+type SDK struct {
+	OldestSupported   SDKVersion        `json:"oldestSupported"`
+	ClassifiedAgainst SDKVersion        `json:"classifiedAgainst"`
+	OutOfScope        []OutOfScopeError `json:"outOfScope"`
+	Since             []Since           `json:"since"`
+	ErrorMatching     []ErrorMatching   `json:"errorMatching"`
+}
+
+// SDKVersion is a version with its source.
+type SDKVersion struct {
+	Version string `json:"version"`
+	Source  Source `json:"source"`
+	Note    string `json:"note"`
+}
+
+// OutOfScopeError is an exception the SDK knows that the handshake API
+// never raises.
+type OutOfScopeError struct {
+	Name   string `json:"name"`
+	Source Source `json:"source"`
+	Note   string `json:"note"`
+}
+
+// Since says that the expectation for a golden file (relative to golden/,
+// e.g. "AcceptHandshake/errors/X.http", or a path.Match pattern such as
+// "*/errors/*.http") holds from Version on; Form narrows it to one wire
+// form of the error ("" every form, as recorded included), Field to one
+// field ("" every field).
+type Since struct {
+	Golden  string `json:"golden"`
+	Form    string `json:"form,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Version string `json:"version"`
+	Source  Source `json:"source"`
+	Note    string `json:"note"`
+}
+
+// ErrorMatching is how SDK versions from Since on map an error code to a
+// typed exception: CaseSensitive, and Scope ScopeOperation or ScopeService.
+type ErrorMatching struct {
+	Since         string `json:"since"`
+	CaseSensitive bool   `json:"caseSensitive"`
+	Scope         string `json:"scope"`
+	Source        Source `json:"source"`
+	Note          string `json:"note"`
+}
+
+// The scopes of ErrorMatching.
+const (
+	ScopeOperation = "operation" // only the exceptions the called operation documents
+	ScopeService   = "service"   // every exception of the service
+)
+
+// sdkVersionPattern is the syntax of an SDK module version in sdk.json.
+var sdkVersionPattern = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+$`)
+
+// checkSDK rejects malformed versions, unknown scopes and an exception
+// classified twice.
+func (c *Contract) checkSDK() error {
+	versions := []string{c.SDK.OldestSupported.Version, c.SDK.ClassifiedAgainst.Version}
+	for _, s := range c.SDK.Since {
+		if s.Golden == "" {
+			return fmt.Errorf("since entry without golden")
+		}
+		versions = append(versions, s.Version)
+	}
+	for _, m := range c.SDK.ErrorMatching {
+		if m.Scope != ScopeOperation && m.Scope != ScopeService {
+			return fmt.Errorf("errorMatching since %s: scope %q, want %q or %q", m.Since, m.Scope, ScopeOperation, ScopeService)
+		}
+		versions = append(versions, m.Since)
+	}
+	for _, v := range versions {
+		if !sdkVersionPattern.MatchString(v) {
+			return fmt.Errorf("version %q is not of the form vMAJOR.MINOR.PATCH", v)
+		}
+	}
+	seen := map[string]bool{}
+	for _, e := range c.Errors {
+		seen[e.Name] = true
+	}
+	for _, e := range c.SDK.OutOfScope {
+		if seen[e.Name] {
+			return fmt.Errorf("%s is both out of scope and in errors.json (or listed twice)", e.Name)
+		}
+		seen[e.Name] = true
+	}
+	return nil
+}
+
+// Classification says whether the exception name is in scope (a modeled
+// exception of errors.json), out of scope (sdk.json), or neither ("").
+func (c *Contract) Classification(name string) string {
+	if _, ok := c.Error(name); ok {
+		return "in scope"
+	}
+	for _, e := range c.SDK.OutOfScope {
+		if e.Name == name {
+			return "out of scope"
+		}
+	}
+	return ""
+}

@@ -3,9 +3,12 @@
 //
 //	runner [flags]            run every check (against the embedded target unless --endpoint)
 //	runner serve [flags]      serve the embedded reference target
+//	runner sdk VERSION[,…]    replay the goldens through aws-sdk-go-v2 versions and compare them
+//	runner merge REPORT.json… combine the reports of a run's shards into one verdict
 //
 // Exit status: 0 no check failed, 1 a check failed, 2 bad usage or an
-// unreachable target.
+// unreachable target (runner sdk: 1 a difference between a version and
+// the expectations, 2 a version that could not be downloaded or built).
 package main
 
 import (
@@ -22,6 +25,8 @@ type command func(args []string, stdout, stderr io.Writer) int
 var commands = map[string]command{
 	"":      runCmd,
 	"serve": serveCmd,
+	"sdk":   sdkCmd,
+	"merge": mergeCmd,
 }
 
 func main() {
@@ -36,7 +41,7 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(stderr, "runner: unknown command %q (commands: serve; no command runs the checks)\n", name)
+		fmt.Fprintf(stderr, "runner: unknown command %q (commands: serve, sdk, merge; no command runs the checks)\n", name)
 		return 2
 	}
 	return cmd(args, stdout, stderr)

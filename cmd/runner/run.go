@@ -43,6 +43,10 @@ type runFlags struct {
 	list             bool
 	parallel         int
 	shard            string
+	invitationBudget int
+	finalizingWait   time.Duration
+	spacing          time.Duration
+	set              map[string]bool // flags given on the command line
 }
 
 // defaultParallel suits a network-bound target: several requests in
@@ -71,6 +75,9 @@ func runFlagSet(f *runFlags) *flag.FlagSet {
 	fs.BoolVar(&f.list, "list", false, "list the check ids (filtered by --run and --shard) and exit")
 	fs.IntVar(&f.parallel, "parallel", 0, fmt.Sprintf("checks run at once (default %d; 1 with --target-file, since real AWS throttles)", defaultParallel()))
 	fs.StringVar(&f.shard, "shard", "", "run only the K-th of N deterministic slices of the checks, as K/N (for CI build matrices; combine with runner merge)")
+	fs.IntVar(&f.invitationBudget, "invitation-budget", -1, "invitations the run may send; checks beyond it are left for the next run (default with a target file for real AWS: the daily quota less what the organization sent in the last 24 hours; -1: no budget)")
+	fs.DurationVar(&f.finalizingWait, "finalizing-wait", 5*time.Minute, "with a target file: how long to wait out a new organization that is still finalizing (FinalizingOrganizationException; AWS says up to an hour)")
+	fs.DurationVar(&f.spacing, "membership-spacing", 2*time.Second, "with a target file for real AWS: the least time between two membership changes (accepting an invitation, removing or leaving), whose rate AWS limits without a documented number")
 	return fs
 }
 
@@ -80,7 +87,9 @@ func parseRunFlags(args []string) (*runFlags, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	fs.Visit(func(fl *flag.Flag) { f.endpointSet = f.endpointSet || fl.Name == "endpoint" })
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	f.endpointSet = f.set["endpoint"]
 	switch {
 	case fs.NArg() > 0:
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
@@ -90,6 +99,10 @@ func parseRunFlags(args []string) (*runFlags, error) {
 		return nil, fmt.Errorf("--timeout must be positive, got %s", f.timeout)
 	case f.parallel < 0:
 		return nil, fmt.Errorf("--parallel must be positive, got %d", f.parallel)
+	case f.invitationBudget < -1:
+		return nil, fmt.Errorf("--invitation-budget must be -1 (none) or more, got %d", f.invitationBudget)
+	case f.finalizingWait < 0 || f.spacing < 0:
+		return nil, errors.New("--finalizing-wait and --membership-spacing must not be negative")
 	}
 	stdout := 0
 	for _, p := range []string{f.jsonPath, f.junitPath, f.markdownPath} {
@@ -172,10 +185,13 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintf(console, "orgconform: running %d checks against %s (seed %d, %d at a time)\n", len(selected), label, tgt.Seed(), parallel)
+	opts := contract.Options{Run: re, Shard: shard, Parallel: parallel, Rerun: rerunHint(f), Fixed: fixed}
 	if fixed != nil {
 		warnUnservable(console, selected, fixed)
+		if err := liveProfile(ctx, console, f, tgt, fixed, selected, &opts); err != nil {
+			return usage(stderr, err)
+		}
 	}
-	opts := contract.Options{Run: re, Shard: shard, Parallel: parallel, Rerun: rerunHint(f), Fixed: fixed, InvitationBudget: -1}
 	if !f.quiet {
 		opts.Progress = console
 	}

@@ -29,16 +29,40 @@ func Bare(code string) string {
 // Code reads the error code as aws-sdk-go-v2 does: the X-Amzn-ErrorType
 // header when it is not empty, else the body's "__type", else its "code"
 // when that is a string; then Bare. It returns "" when there is none (the
-// SDK then reports the generic "UnknownError").
+// SDK then reports the generic "UnknownError"), and also when the SDK cannot
+// decode the body (not JSON, a JSON value other than an object or null, a
+// non-string "__type" or "Message"): the SDK then fails with a
+// deserialization error and reads no code, not even the header's.
 func Code(header http.Header, body []byte) string {
+	info, ok := protocolInfo(body)
+	if !ok {
+		return ""
+	}
 	if h := header.Get("X-Amzn-ErrorType"); h != "" {
 		return Bare(h)
 	}
-	f, _ := Fields(body)
-	if f.Type != "" {
-		return Bare(f.Type)
+	if info.Type != "" {
+		return Bare(info.Type)
 	}
-	return Bare(f.Code)
+	code, _ := info.Code.(string)
+	return Bare(code)
+}
+
+// protocolInfo decodes body as smithy-go's GetProtocolErrorInfo does: the
+// first JSON value into {__type string, Message string, Code any} (member
+// names matched case-insensitively); an empty body is no error. ok is false
+// when the SDK's decode fails.
+func protocolInfo(body []byte) (info struct {
+	Type    string `json:"__type"`
+	Message string
+	Code    any
+}, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&info); err != nil && err != io.EOF {
+		return info, false
+	}
+	return info, true
 }
 
 // ErrorFields are the members of an error body that clients read.

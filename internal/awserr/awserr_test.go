@@ -21,6 +21,16 @@ func TestCode(t *testing.T) {
 		{"empty", "", ``, ""},
 		{"not an object", "", `["x"]`, ""},
 		{"space kept", "", `{"__type":" X "}`, " X "},
+		// The SDK reads no code, not even the header's, from a body it
+		// cannot decode (found by fuzz.FuzzErrorParsing).
+		{"header, body a number", "\x92", `0`, ""},
+		{"header, body not an object", "AccessDeniedException", `["x"]`, ""},
+		{"header, HTML body", "ServiceException", `<html><body>oops</body></html>`, ""},
+		{"header, non-string Message", "AccessDeniedException", `{"Message":5}`, ""},
+		{"header, body null", "AccessDeniedException", `null`, "AccessDeniedException"},
+		{"header, empty body", "AccessDeniedException", ``, "AccessDeniedException"},
+		{"header, trailing text after the object", "AccessDeniedException", `{} x`, "AccessDeniedException"},
+		{"member names in another case", "", `{"__TYPE":"AccessDeniedException"}`, "AccessDeniedException"},
 	} {
 		h := http.Header{}
 		if c.header != "" {

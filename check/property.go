@@ -1,0 +1,226 @@
+package check
+
+import (
+	"flag"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/orgconform/orgconform/endpoint"
+)
+
+// Property runs prop as a pgregory.net/rapid property inside the check: as
+// many examples as rapid is configured for (ConfigureRapid), shrinking a
+// failure to a minimal one. prop records each step it takes with rec; the
+// steps of the last, shrunk example become the check's counterexample (the
+// numbered steps with their exchanges, the replay script the steps wrote,
+// and the seed and command that reproduce it), and the check fails with
+// rapid's account of the failure.
+func (t *T) Property(prop func(rt *rapid.T, rec *Recorder)) {
+	// Never a fail file: nothing is written into the working tree unasked
+	// (a counterexample carries its seed instead).
+	_ = flag.Set("rapid.nofailfile", "true")
+	rec := &Recorder{t: t}
+	tb := &rapidTB{t: t}
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				if _, ok := p.(rapidStop); !ok {
+					panic(p)
+				}
+			}
+		}()
+		rapid.Check(tb, func(rt *rapid.T) {
+			rec.reset()
+			prop(rt, rec)
+		})
+	}()
+	if !tb.failed {
+		return
+	}
+	seed := ""
+	if m := rapidSeed.FindStringSubmatch(tb.failure); m != nil {
+		seed = m[1]
+	}
+	t.result.Counterexample = &Counterexample{
+		Seed:    seed,
+		Steps:   rec.stepTexts(),
+		Replay:  rec.script(),
+		Command: t.run.rerun(t.check.ID) + seedFlag(seed),
+	}
+	msg, _, _ := strings.Cut(tb.failure, "\nTo reproduce")
+	t.verdict(Fail, "", "no counterexample: the property holds for every example", fmt.Sprintf("%s (%d steps; the counterexample lists them)", strings.TrimSpace(msg), len(rec.steps)))
+}
+
+// seedFlag is the runner flag that replays a property's seed.
+func seedFlag(seed string) string {
+	if seed == "" {
+		return ""
+	}
+	return " --property-seed " + seed
+}
+
+// rapidSeed finds the seed in rapid's failure message.
+var rapidSeed = regexp.MustCompile(`-rapid\.seed=(\d+)`)
+
+// Recorder keeps the steps of one example of a property: what it did, the
+// exchange, and the command that replays it.
+type Recorder struct {
+	t     *T
+	mu    sync.Mutex
+	steps []step
+}
+
+type step struct {
+	what     string
+	exchange string
+	cli      string
+}
+
+func (r *Recorder) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.steps = r.steps[:0]
+}
+
+// Step records one step: what it did, the answer (its exchange, secrets
+// redacted, is kept), and the command that replays it (an aws CLI line,
+// or "" for none).
+func (r *Recorder) Step(what string, resp *endpoint.Response, cli string) {
+	ex := ""
+	if resp != nil && resp.Exchange != nil {
+		ex = r.t.run.tgt.Redact(resp.Exchange.String())
+	} else if resp != nil {
+		ex = resp.Summary()
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.steps) >= maxSteps {
+		return
+	}
+	r.steps = append(r.steps, step{what: r.t.run.tgt.Redact(what), exchange: ex, cli: r.t.run.tgt.Redact(cli)})
+}
+
+// maxSteps bounds the steps an example keeps.
+const maxSteps = 500
+
+// Len is how many steps the current example took.
+func (r *Recorder) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.steps)
+}
+
+func (r *Recorder) stepTexts() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]string, len(r.steps))
+	for i, s := range r.steps {
+		out[i] = fmt.Sprintf("#%d %s\n%s", i+1, s.what, s.exchange)
+	}
+	return out
+}
+
+// script is a shell script that replays the steps with the aws CLI against
+// the same endpoint, principals taken from the environment.
+func (r *Recorder) script() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var b strings.Builder
+	b.WriteString("#!/bin/sh\n# Replays the counterexample with the aws CLI. Principals are access key ids in the\n# environment (LocalStack's convention: the access key id is the account); set\n# AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) for them as your target needs.\n")
+	fmt.Fprintf(&b, "ENDPOINT=%s\nexport AWS_DEFAULT_REGION=%s\n", r.t.run.tgt.Endpoint(), r.t.run.tgt.Region())
+	n := 0
+	for i, s := range r.steps {
+		if s.cli == "" {
+			continue
+		}
+		n++
+		fmt.Fprintf(&b, "# %d: %s\n%s\n", i+1, oneLineOf(s.what), s.cli)
+	}
+	if n == 0 {
+		return ""
+	}
+	return b.String()
+}
+
+func oneLineOf(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// rapidStop unwinds rapid.Check when it calls FailNow.
+type rapidStop struct{}
+
+// rapidTB is the rapid.TB a property runs under: rapid's verdict is
+// collected here instead of ending the check's goroutine, and a skip never
+// stops the run.
+type rapidTB struct {
+	t       *T
+	mu      sync.Mutex
+	failed  bool
+	failure string
+}
+
+func (r *rapidTB) Helper()                   {}
+func (r *rapidTB) Name() string              { return r.t.check.ID }
+func (r *rapidTB) Logf(string, ...any)       {}
+func (r *rapidTB) Log(...any)                {}
+func (r *rapidTB) Skipf(string, ...any)      {}
+func (r *rapidTB) Skip(...any)               {}
+func (r *rapidTB) SkipNow()                  {}
+func (r *rapidTB) Error(args ...any)         { r.Errorf("%s", fmt.Sprint(args...)) }
+func (r *rapidTB) Fatal(args ...any)         { r.Errorf("%s", fmt.Sprint(args...)); r.FailNow() }
+func (r *rapidTB) Fatalf(f string, a ...any) { r.Errorf(f, a...); r.FailNow() }
+func (r *rapidTB) FailNow()                  { r.Fail(); panic(rapidStop{}) }
+
+// Errorf records rapid's account of a failure.
+func (r *rapidTB) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failed = true
+	if r.failure == "" {
+		r.failure = fmt.Sprintf(format, args...)
+	}
+}
+
+// Fail marks the property failed.
+func (r *rapidTB) Fail() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failed = true
+}
+
+// Failed reports whether the property failed.
+func (r *rapidTB) Failed() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.failed
+}
+
+var rapidOnce sync.Once
+
+// ConfigureRapid sets how properties run outside go test: examples per
+// property, the average steps of a state machine, and the seed (0:
+// random). rapid reads these from the flags of the standard flag set (its
+// -rapid.* flags), which a program's own flags never touch; fail files are
+// never written, so nothing lands in the working tree unasked.
+func ConfigureRapid(examples, steps int, seed uint64) error {
+	rapidOnce.Do(func() {
+		if flag.Lookup("test.v") == nil {
+			testing.Init()
+		}
+		if !flag.Parsed() {
+			_ = flag.CommandLine.Parse(nil)
+		}
+	})
+	for name, value := range map[string]string{
+		"rapid.checks": fmt.Sprint(examples), "rapid.steps": fmt.Sprint(steps),
+		"rapid.seed": fmt.Sprint(seed), "rapid.nofailfile": "true",
+	} {
+		if err := flag.Set(name, value); err != nil {
+			return fmt.Errorf("configure rapid: %s: %w", name, err)
+		}
+	}
+	return nil
+}
