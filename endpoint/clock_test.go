@@ -21,7 +21,7 @@ func TestClockAbsent(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			tg, _ := serve(t, h)
-			now, ok, err := tg.Clock(context.Background())
+			now, ok, err := tg.Clock(context.Background(), "")
 			require.NoError(t, err)
 			assert.False(t, ok)
 			assert.True(t, now.IsZero())
@@ -32,21 +32,26 @@ func TestClockAbsent(t *testing.T) {
 func TestClockUnreachable(t *testing.T) {
 	tg, srv := serve(t, reply(200, "", ""))
 	srv.Close()
-	_, ok, err := tg.Clock(context.Background())
+	_, ok, err := tg.Clock(context.Background(), "")
 	require.Error(t, err)
 	assert.False(t, ok)
 	assert.NotContains(t, err.Error(), "\n")
 }
 
 func TestClockReadAndAdvance(t *testing.T) {
-	now := 1_700_000_000.25
+	// A fake clock control: the target-wide clock plus one offset per
+	// organization, as the reference target keeps them.
+	base := 1_700_000_000.25
+	offsets := map[string]float64{"o-aaaaaaaaaa": 0, "o-bbbbbbbbbb": 0}
 	tg, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/_orgconform/clock" {
 			http.NotFound(w, r)
 			return
 		}
+		org := r.URL.Query().Get("organization")
 		if r.Method == http.MethodPost {
 			var in struct {
+				Organization   string  `json:"organization"`
 				AdvanceSeconds float64 `json:"advance_seconds"`
 			}
 			b, _ := io.ReadAll(r.Body)
@@ -54,27 +59,55 @@ func TestClockReadAndAdvance(t *testing.T) {
 				http.Error(w, err.Error(), 400)
 				return
 			}
-			now += in.AdvanceSeconds
+			org = in.Organization
+			if _, known := offsets[org]; org == "" {
+				base += in.AdvanceSeconds
+			} else if known {
+				offsets[org] += in.AdvanceSeconds
+			}
 		}
-		_ = json.NewEncoder(w).Encode(map[string]float64{"now": now})
+		off, known := offsets[org]
+		if org != "" && !known {
+			http.Error(w, `{"message":"no organization"}`, 404)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]float64{"now": base + off})
 	})
-	got, ok, err := tg.Clock(context.Background())
-	require.NoError(t, err)
-	require.True(t, ok)
-	assert.Equal(t, time.Unix(1_700_000_000, 250_000_000).UTC(), got)
+	read := func(org string) time.Time {
+		t.Helper()
+		got, ok, err := tg.Clock(context.Background(), org)
+		require.NoError(t, err)
+		require.True(t, ok, "clock of %q", org)
+		return got
+	}
+	start := time.Unix(1_700_000_000, 250_000_000).UTC()
+	assert.Equal(t, start, read(""))
+	assert.Equal(t, start, read("o-aaaaaaaaaa"))
 
-	require.NoError(t, tg.AdvanceClock(context.Background(), 15*24*time.Hour))
-	got, ok, err = tg.Clock(context.Background())
-	require.NoError(t, err)
-	require.True(t, ok)
-	assert.Equal(t, time.Unix(1_700_000_000+15*24*3600, 250_000_000).UTC(), got)
+	const fifteenDays = 15 * 24 * time.Hour
+	require.NoError(t, tg.AdvanceClock(context.Background(), "o-aaaaaaaaaa", fifteenDays))
+	assert.Equal(t, start.Add(fifteenDays), read("o-aaaaaaaaaa"))
+	assert.Equal(t, start, read("o-bbbbbbbbbb"), "another organization's clock moved")
+	assert.Equal(t, start, read(""), "the target-wide clock moved")
 
-	assert.Error(t, tg.AdvanceClock(context.Background(), -time.Second))
+	require.NoError(t, tg.AdvanceClock(context.Background(), "", time.Hour))
+	assert.Equal(t, start.Add(time.Hour), read("o-bbbbbbbbbb"))
+	assert.Equal(t, start.Add(fifteenDays+time.Hour), read("o-aaaaaaaaaa"))
+
+	_, ok, err := tg.Clock(context.Background(), "o-unknown000")
+	require.NoError(t, err)
+	assert.False(t, ok, "an unknown organization's clock")
+	err = tg.AdvanceClock(context.Background(), "o-unknown000", time.Hour)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "o-unknown000")
+	assert.Contains(t, err.Error(), "404")
+
+	assert.Error(t, tg.AdvanceClock(context.Background(), "o-aaaaaaaaaa", -time.Second))
 }
 
 func TestAdvanceClockWithoutEndpoint(t *testing.T) {
 	tg, _ := serve(t, reply(404, "text/plain", "not found"))
-	err := tg.AdvanceClock(context.Background(), time.Hour)
+	err := tg.AdvanceClock(context.Background(), "o-aaaaaaaaaa", time.Hour)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "404")
 	assert.NotContains(t, err.Error(), "\n")

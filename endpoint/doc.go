@@ -24,7 +24,9 @@
 // File.Resolve) and installed with Target.SetPrincipals.
 //
 // Targets that implement the orgconform test-control endpoint expose a
-// settable clock (Target.Clock, Target.AdvanceClock); others report ok=false.
+// settable clock per organization (Target.Clock, Target.AdvanceClock with an
+// organization id; "" is the target-wide clock, which the checks never
+// move); others report ok=false.
 // The package was called target until it was renamed: a folder named
 // target/ is skipped by many global ignore files (Maven's and Cargo's build
 // output).

@@ -45,6 +45,7 @@ type machine struct {
 	ctx        context.Context
 	tgt        *endpoint.Target
 	t          *rapid.T
+	org        string // the organization's id, whose clock advance moves
 	mgmt       endpoint.Principal
 	pool       []endpoint.Principal
 	outsider   endpoint.Principal
@@ -59,8 +60,12 @@ func newMachine(ctx context.Context, tgt *endpoint.Target, t *rapid.T) *machine 
 	for range 4 {
 		m.pool = append(m.pool, tgt.Mint("recipient"))
 	}
-	m.must(m.call(m.mgmt, "CreateOrganization", map[string]string{"FeatureSet": "ALL"}))
-	_, ok, err := tgt.Clock(ctx)
+	var created struct{ Organization struct{ Id string } }
+	if err := json.Unmarshal(m.must(m.call(m.mgmt, "CreateOrganization", map[string]string{"FeatureSet": "ALL"})).Body, &created); err != nil {
+		t.Fatalf("CreateOrganization: the body is not an Organization: %v", err)
+	}
+	m.org = created.Organization.Id
+	_, ok, err := tgt.Clock(ctx, m.org)
 	m.clock = ok && err == nil
 	return m
 }
@@ -152,7 +157,7 @@ func (m *machine) respond(t *rapid.T) {
 	}
 }
 
-// advance moves the target's clock by up to 10 days (25 in all, so that no
+// advance moves the organization's clock by up to 10 days (25 in all, so that no
 // handshake outlives its 30-day retention) and expires the model's open
 // invitations whose time has come.
 func (m *machine) advance(t *rapid.T) {
@@ -163,11 +168,11 @@ func (m *machine) advance(t *rapid.T) {
 	if m.advanced+d > 25*24*time.Hour {
 		t.Skip("the clock has moved 25 days in this run")
 	}
-	if err := m.tgt.AdvanceClock(m.ctx, d); err != nil {
+	if err := m.tgt.AdvanceClock(m.ctx, m.org, d); err != nil {
 		t.Fatalf("advance the clock: %v", err)
 	}
 	m.advanced += d
-	now, _, err := m.tgt.Clock(m.ctx)
+	now, _, err := m.tgt.Clock(m.ctx, m.org)
 	if err != nil {
 		t.Fatalf("read the clock: %v", err)
 	}

@@ -27,6 +27,18 @@ type Info struct {
 	ExpiresAfterSeconds         int64             `json:"expiresAfterSeconds"`
 	ExpiresAfterSecondsByAction map[string]int64  `json:"expiresAfterSecondsByAction"`
 	RetainedAfterSeconds        int64             `json:"retainedAfterSeconds"`
+	// Without lists the operations that answer "not implemented" (501
+	// InternalFailure, as LocalStack does), sorted: Options.Without, plus
+	// CreateOrganization with implicit organizations.
+	Without []string `json:"without"`
+	// ImplicitOrganizations is Options.ImplicitOrganizations.
+	ImplicitOrganizations bool `json:"implicitOrganizations"`
+	// OrganizationClocks says the clock endpoint takes an organization
+	// (GET ?organization=ID, POST {"organization": ID, ...}) and moves only
+	// that organization's clock.
+	OrganizationClocks bool `json:"organizationClocks"`
+	// LatencyMs is Options.Latency in milliseconds.
+	LatencyMs float64 `json:"latencyMs"`
 }
 
 // initialStates are the states this target creates handshakes in (an
@@ -37,15 +49,25 @@ var initialStates = map[string]string{actionInvite: stateOpen, actionEnable: sta
 const InfoName = "orgconform reference target"
 
 // clockRequest is the body of POST /_orgconform/clock: exactly one of
-// advance_seconds (>= 0) and set (epoch seconds, not before now).
+// advance_seconds (>= 0) and set (epoch seconds, not before now), and
+// optionally the organization whose clock alone moves.
 type clockRequest struct {
+	Organization   *string  `json:"organization"`
 	AdvanceSeconds *float64 `json:"advance_seconds"`
 	Set            *float64 `json:"set"`
 }
 
-// clockResponse is the answer of both clock endpoints.
+// clockResponse is the answer of both clock endpoints; Organization is set
+// for the scoped form.
 type clockResponse struct {
-	Now epochSeconds `json:"now"`
+	Now          epochSeconds `json:"now"`
+	Organization string       `json:"organization,omitempty"`
+}
+
+// clockError is a refused clock request: its HTTP status and why.
+type clockError struct {
+	status  int
+	message string
 }
 
 // controlError is the error document of the control endpoints.
@@ -75,54 +97,126 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) int {
 			ExpiresAfterSeconds:         expires[actionInvite],
 			ExpiresAfterSecondsByAction: expires,
 			RetainedAfterSeconds:        int64(s.retention / time.Second),
+			Without:                     s.missingNames(),
+			ImplicitOrganizations:       s.implicitOrgs,
+			OrganizationClocks:          true,
+			LatencyMs:                   float64(s.latency) / float64(time.Millisecond),
 		})
 	case r.URL.Path == controlPrefix+"clock" && r.Method == http.MethodGet:
-		return reply(http.StatusOK, clockResponse{Now: epochSeconds(s.clock.now())})
-	case r.URL.Path == controlPrefix+"clock" && r.Method == http.MethodPost:
-		now, msg := s.moveClock(r)
-		if msg != "" {
-			return reply(http.StatusBadRequest, controlError{Message: msg})
+		out, e := s.readClock(r)
+		if e != nil {
+			return reply(e.status, controlError{Message: e.message})
 		}
-		return reply(http.StatusOK, clockResponse{Now: epochSeconds(now)})
+		return reply(http.StatusOK, out)
+	case r.URL.Path == controlPrefix+"clock" && r.Method == http.MethodPost:
+		out, e := s.moveClock(r)
+		if e != nil {
+			return reply(e.status, controlError{Message: e.message})
+		}
+		return reply(http.StatusOK, out)
 	}
 	return reply(http.StatusNotFound, controlError{Message: "no control endpoint " + r.Method + " " + r.URL.Path +
-		" (GET " + controlPrefix + "info, GET|POST " + controlPrefix + "clock)"})
+		" (GET " + controlPrefix + "info, GET|POST " + controlPrefix + "clock[?organization=ID])"})
 }
 
 // maxEpoch is the latest time set accepts: the end of year 9999.
 const maxEpoch = 253402300799.0
 
-// moveClock applies a POST /_orgconform/clock body; a non-empty message
-// explains why it was refused. The clock only moves forward.
-func (s *Server) moveClock(r *http.Request) (time.Time, string) {
+// unknownOrganization is the 404 of a clock request naming an organization
+// the target does not know (or no longer retains anything of).
+func unknownOrganization(id string) *clockError {
+	return &clockError{http.StatusNotFound, "no organization " + id + " (unknown, or deleted and none of its handshakes retained)"}
+}
+
+// readClock answers GET /_orgconform/clock: the target clock, or with
+// ?organization=ID that organization's.
+func (s *Server) readClock(r *http.Request) (clockResponse, *clockError) {
+	q := r.URL.Query()
+	for name := range q {
+		if name != "organization" {
+			return clockResponse{}, &clockError{http.StatusBadRequest, "unknown query parameter " + name + " (only organization)"}
+		}
+	}
+	if !q.Has("organization") {
+		return clockResponse{Now: epochSeconds(s.clock.now())}, nil
+	}
+	id := q.Get("organization")
+	if id == "" {
+		return clockResponse{}, &clockError{http.StatusBadRequest, "organization must be an organization id (o-...)"}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k, ok := s.clockOf(id)
+	if !ok {
+		return clockResponse{}, unknownOrganization(id)
+	}
+	return clockResponse{Now: epochSeconds(k.at(s.clock.now())), Organization: id}, nil
+}
+
+// maxAdvance is the largest advance_seconds: 100 years.
+const maxAdvance = 100 * 365 * 24 * 3600
+
+// moveClock applies a POST /_orgconform/clock body. Clocks only move
+// forward. Without "organization" it moves the target clock, on which
+// every organization's clock builds (the runner never does this: it would
+// expire the handshakes of every other client of a shared target); with
+// it, only that organization's.
+func (s *Server) moveClock(r *http.Request) (clockResponse, *clockError) {
+	bad := func(msg string) (clockResponse, *clockError) {
+		return clockResponse{}, &clockError{http.StatusBadRequest, msg}
+	}
 	var req clockRequest
 	dec := json.NewDecoder(io.LimitReader(r.Body, 4096))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		return time.Time{}, "the body must be {\"advance_seconds\": N} or {\"set\": epochSeconds}: " + err.Error()
+		return bad("the body must be {\"advance_seconds\": N} or {\"set\": epochSeconds}, with an optional \"organization\": ID: " + err.Error())
 	}
-	// Take the state lock so that no operation sees the clock move mid-call.
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	var advance time.Duration
+	var set time.Time
 	switch {
 	case (req.AdvanceSeconds == nil) == (req.Set == nil):
-		return time.Time{}, "give exactly one of advance_seconds and set"
+		return bad("give exactly one of advance_seconds and set")
 	case req.AdvanceSeconds != nil:
 		n := *req.AdvanceSeconds
-		if n < 0 || math.IsInf(n, 0) || n > 100*365*24*3600 {
-			return time.Time{}, "advance_seconds must be between 0 and 100 years"
+		if n < 0 || math.IsInf(n, 0) || n > maxAdvance {
+			return bad("advance_seconds must be between 0 and 100 years")
 		}
-		return s.clock.advance(time.Duration(n * float64(time.Second))), ""
+		advance = time.Duration(n * float64(time.Second))
 	default:
 		sec := *req.Set
 		if math.IsNaN(sec) || sec < 0 || sec > maxEpoch {
-			return time.Time{}, fmt.Sprintf("set must be epoch seconds between 0 and %d (year 9999)", int64(maxEpoch))
+			return bad(fmt.Sprintf("set must be epoch seconds between 0 and %d (year 9999)", int64(maxEpoch)))
 		}
-		t := time.UnixMilli(int64(math.Round(sec * 1000)))
-		now, ok := s.clock.set(t)
-		if !ok {
-			return now, "set must not be before now (the clock only moves forward)"
-		}
-		return now, ""
+		set = time.UnixMilli(int64(math.Round(sec * 1000)))
 	}
+	if req.Organization != nil && *req.Organization == "" {
+		return bad("organization must be an organization id (o-...)")
+	}
+	// Take the state lock so that no operation sees a clock move mid-call.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if req.Organization == nil {
+		if req.AdvanceSeconds != nil {
+			return clockResponse{Now: epochSeconds(s.clock.advance(advance))}, nil
+		}
+		now, ok := s.clock.set(set)
+		if !ok {
+			return bad("set must not be before now (the clock only moves forward)")
+		}
+		return clockResponse{Now: epochSeconds(now)}, nil
+	}
+	id := *req.Organization
+	k, ok := s.clockOf(id)
+	if !ok {
+		return clockResponse{}, unknownOrganization(id)
+	}
+	now := s.clock.now()
+	if req.AdvanceSeconds != nil {
+		return clockResponse{Now: epochSeconds(k.advance(now, advance)), Organization: id}, nil
+	}
+	t, ok := k.set(now, set)
+	if !ok {
+		return bad("set must not be before the organization's now (its clock only moves forward)")
+	}
+	return clockResponse{Now: epochSeconds(t), Organization: id}, nil
 }

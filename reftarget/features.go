@@ -1,6 +1,7 @@
 package reftarget
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -29,29 +30,24 @@ func (s *Server) enableAllFeatures(c *call) (any, *apiError) {
 		return nil, handshakeConstraint("ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION",
 			"Organization %s is already enabling all features.", org.id)
 	}
-	for _, h := range s.st.order {
-		if h.orgID == org.id && h.action == actionInvite && live(h.stateAt(c.now)) {
+	for _, h := range org.clock.sent {
+		if h.action == actionInvite && live(h.stateAt(c.now)) {
 			h.close(stateCanceled, c.now)
 		}
 	}
-	orgParty := party{ID: orgPartyID(org.id), Type: "ORGANIZATION"}
-	request := s.newHandshake(org, actionEnable, org.mgmt, []party{orgParty},
-		[]resource{{Type: "ORGANIZATION", Value: org.id}}, stateRequested, c.now)
+	request := s.newHandshake(org, actionEnable, org.mgmt, party{}, "", c.now)
+	fam := &family{requestID: request.id, request: request}
+	request.family = fam
 	org.migration = request
 	for _, m := range org.accounts {
 		if m.account == org.mgmt || m.method != "INVITED" {
 			continue
 		}
-		child := s.newHandshake(org, actionApprove, m.account,
-			[]party{orgParty, {ID: m.account, Type: "ACCOUNT"}},
-			[]resource{
-				{Type: "PARENT_HANDSHAKE", Value: parentValue(request.id)},
-				{Type: "ORGANIZATION", Value: org.id},
-				{Type: "ACCOUNT", Value: m.account},
-			}, stateOpen, c.now)
-		child.parent, child.expires = request, request.expires
-		request.children = append(request.children, child)
+		child := s.newHandshake(org, actionApprove, m.account, party{ID: m.account, Type: partyAccount}, "", c.now)
+		child.family, child.expires = fam, request.expires
+		fam.children = append(fam.children, child)
 	}
+	fam.asked = len(fam.children)
 	s.openWhenApproved(request, c.now)
 	return handshakeOutput{Handshake: request.render(c.now)}, nil
 }
@@ -68,20 +64,42 @@ func parentValue(id string) string { return strings.TrimPrefix(id, "h-") }
 // openWhenApproved makes a REQUESTED all-features request OPEN once every
 // child of an account still in the organization is ACCEPTED (children of
 // accounts that left or were removed no longer count, as the guide's advice
-// to remove an account that declined implies).
+// to remove an account that declined implies). A child the sweep released
+// counts as it ended: approved if ACCEPTED, otherwise in family.refused.
 func (s *Server) openWhenApproved(request *handshake, now time.Time) {
 	if request == nil || request.stateAt(now) != stateRequested {
 		return
 	}
-	for _, child := range request.children {
-		if m, in := s.st.members[child.recipient]; !in || m.org.id != request.orgID {
-			continue
+	fam := request.family
+	for _, child := range fam.children {
+		if s.isMemberOf(child.recipient, request.orgID) && child.stateAt(now) != stateAccepted {
+			return
 		}
-		if child.stateAt(now) != stateAccepted {
+	}
+	for _, account := range fam.refused {
+		if s.isMemberOf(account, request.orgID) {
 			return
 		}
 	}
 	request.state = stateOpen
+}
+
+// isMemberOf reports whether account belongs to organization orgID.
+func (s *Server) isMemberOf(account, orgID string) bool {
+	m, in := s.st.members[account]
+	return in && m.org.id == orgID
+}
+
+// unapproved counts the member accounts request asked that have not
+// approved (ACCEPTED) it.
+func (s *Server) unapproved(request *handshake, now time.Time) int {
+	n := len(request.family.refused)
+	for _, child := range request.children() {
+		if child.stateAt(now) != stateAccepted {
+			n++
+		}
+	}
+	return n
 }
 
 // settle applies the consequences of h's new state to its family: a
@@ -90,13 +108,13 @@ func (s *Server) openWhenApproved(request *handshake, now time.Time) {
 func (s *Server) settle(h *handshake, now time.Time) {
 	switch {
 	case h.action == actionEnable && (h.state == stateCanceled || h.state == stateDeclined):
-		for _, child := range h.children {
+		for _, child := range h.children() {
 			if live(child.stateAt(now)) {
 				child.close(stateCanceled, now)
 			}
 		}
-	case h.parent != nil:
-		s.openWhenApproved(h.parent, now)
+	case h.parent() != nil:
+		s.openWhenApproved(h.parent(), now)
 	}
 }
 
@@ -108,10 +126,35 @@ func (s *Server) memberLeft(org *organization, account string, now time.Time) {
 	if !request.pending(now) {
 		return
 	}
-	for _, child := range request.children {
+	for _, child := range request.children() {
 		if child.recipient == account && live(child.stateAt(now)) {
 			child.close(stateCanceled, now)
 		}
 	}
 	s.openWhenApproved(request, now)
+}
+
+// releaseFromFamily unlinks h, which the sweep releases, from its family:
+// a child leaves its request's list (recorded in refused unless it was
+// ACCEPTED, so that the request still waits for that account), a request
+// leaves its organization and its children. Nothing retained then points
+// to h.
+func (s *Server) releaseFromFamily(h *handshake) {
+	fam := h.family
+	if fam == nil {
+		return
+	}
+	h.family = nil
+	switch h.action {
+	case actionApprove:
+		fam.children = slices.DeleteFunc(fam.children, func(x *handshake) bool { return x == h })
+		if fam.request != nil && h.state != stateAccepted {
+			fam.refused = append(fam.refused, h.recipient)
+		}
+	case actionEnable:
+		fam.request = nil
+		if org, ok := s.st.orgs[h.orgID]; ok && org.migration == h {
+			org.migration = nil
+		}
+	}
 }

@@ -76,7 +76,7 @@ func (s *Server) respond(c *call, r response) (any, *apiError) {
 		return nil, newError(errAlreadyInState, "Handshake %s is already %s.", h.id, cur)
 	case cur == stateRequested && r.to == stateAccepted:
 		return nil, newError(errInvalidTransition, "Handshake %s is REQUESTED: %d of the %d member accounts asked have not approved yet.",
-			h.id, s.unapproved(h, c.now), len(h.children))
+			h.id, s.unapproved(h, c.now), h.family.asked)
 	case !slices.Contains(r.from, cur):
 		return nil, newError(errInvalidTransition, "Handshake %s is %s and cannot become %s.", h.id, cur, r.to)
 	}
@@ -90,21 +90,10 @@ func (s *Server) respond(c *call, r response) (any, *apiError) {
 	return handshakeOutput{Handshake: h.render(c.now)}, nil
 }
 
-// unapproved counts the children of request that are not ACCEPTED.
-func (s *Server) unapproved(request *handshake, now time.Time) int {
-	n := 0
-	for _, child := range request.children {
-		if child.stateAt(now) != stateAccepted {
-			n++
-		}
-	}
-	return n
-}
-
 // visibleHandshake returns the handshake id if the caller is a party to it
 // and it was not dropped after its retention period.
 func (s *Server) visibleHandshake(id string, c *call) (*handshake, *apiError) {
-	h, ok := s.st.handshakes[id]
+	h, ok := s.st.handshakes.get(id)
 	if !ok || h.gone(c.now, s.retention) || !h.isParty(c.account) {
 		return nil, newError(errHandshakeNotFound, "We can't find a handshake with the HandshakeId %s.", id)
 	}
@@ -165,12 +154,12 @@ func (s *Server) listHandshakes(c *call, include func(*handshake) bool) (any, *a
 			match = func(h *handshake) bool { return include(h) && h.action == *f.ActionType }
 		case f.ParentHandshakeID != nil:
 			match = func(h *handshake) bool {
-				return include(h) && h.parent != nil && h.parent.id == *f.ParentHandshakeID
+				return include(h) && h.action == actionApprove && h.family != nil && h.family.requestID == *f.ParentHandshakeID
 			}
 		}
 	}
 	var all []*handshake
-	for _, h := range s.st.order {
+	for h := range s.st.log.all() {
 		if match(h) && !h.gone(c.now, s.retention) {
 			all = append(all, h)
 		}
@@ -186,24 +175,29 @@ func (s *Server) listHandshakes(c *call, include func(*handshake) bool) (any, *a
 	return out, nil
 }
 
-// newHandshake records a new handshake from org to the recipient, in
-// state, expiring after its action's lifetime (specs).
-func (s *Server) newHandshake(org *organization, action, recipient string, parties []party, res []resource, state string, now time.Time) *handshake {
+// newHandshake records a new handshake from org to the recipient party p
+// (none for an ENABLE_ALL_FEATURES request), with the invitation's notes
+// ("" for none), in its action's initial state, expiring after its action's
+// lifetime (specs), stamped in org's time.
+func (s *Server) newHandshake(org *organization, action, recipient string, p party, notes string, now time.Time) *handshake {
+	now = org.clock.at(now)
+	p.Type = internPartyType(p.Type)
 	h := &handshake{
-		seq:       s.st.next(),
-		id:        s.uniqueHandshakeID(),
-		action:    action,
-		orgID:     org.id,
-		mgmt:      org.mgmt,
-		recipient: recipient,
-		parties:   parties,
-		resources: res,
-		requested: now,
-		expires:   now.Add(s.expiry[action]),
-		state:     state,
+		clock:      org.clock,
+		seq:        s.st.next(),
+		id:         s.uniqueHandshakeID(),
+		action:     action,
+		orgID:      org.id,
+		mgmt:       org.mgmt,
+		recipient:  recipient,
+		party:      p,
+		featureSet: org.featureSet,
+		notes:      notes,
+		requested:  now,
+		expires:    now.Add(s.expiry[action]),
+		state:      initialStates[action],
 	}
-	s.st.handshakes[h.id] = h
-	s.st.order = append(s.st.order, h)
+	s.remember(h)
 	return h
 }
 
@@ -211,7 +205,7 @@ func (s *Server) newHandshake(org *organization, action, recipient string, parti
 func (s *Server) uniqueHandshakeID() string {
 	for {
 		id := randomID("h-", 10)
-		if _, taken := s.st.handshakes[id]; !taken {
+		if _, taken := s.st.handshakes.get(id); !taken {
 			return id
 		}
 	}

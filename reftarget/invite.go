@@ -74,26 +74,36 @@ func (s *Server) inviteAccount(c *call) (any, *apiError) {
 	if m, ok := s.st.members[recipient]; ok && m.org == org {
 		return nil, handshakeConstraint("ALREADY_IN_AN_ORGANIZATION", "Account %s is already a member of organization %s.", recipient, org.id)
 	}
-	key := inviteKey(org, recipient, target)
-	if h, ok := s.st.invites[key]; ok && live(h.stateAt(c.now)) {
+	key := inviteKeyFor(org.id, recipient, target)
+	if h, ok := s.st.invites.get(key); ok && live(h.stateAt(c.now)) {
 		return nil, newError(errDuplicateHandshake, "Handshake %s already invites %s.", h.id, target.ID)
 	}
-	res := []resource{org.resource(), {Type: target.Type, Value: target.ID}}
-	if in.Notes != nil && *in.Notes != "" {
-		res = append(res, resource{Type: "NOTES", Value: *in.Notes})
+	notes := ""
+	if in.Notes != nil {
+		notes = *in.Notes
 	}
-	h := s.newHandshake(org, actionInvite, recipient, []party{{ID: org.id, Type: "ORGANIZATION"}, target}, res, stateOpen, c.now)
-	s.st.invites[key] = h
+	h := s.newHandshake(org, actionInvite, recipient, target, notes, c.now)
+	s.st.invites.put(key, h)
 	return handshakeOutput{Handshake: h.render(c.now)}, nil
 }
 
 // inviteKey identifies an invitation's organization and target: the
-// account it addresses, or for an email no account owns the address. Only
-// the latest invitation per key can be OPEN, since a second one is refused
-// while the first is open.
-func inviteKey(org *organization, recipient string, target party) string {
-	if recipient != "" {
-		return org.id + "/account/" + recipient
-	}
-	return org.id + "/email/" + strings.ToLower(target.ID)
+// account it addresses, or for an email no account owns the lower-cased
+// address (an address has an @, an account id never). Only the latest
+// invitation per key can be OPEN, since a second one is refused while the
+// first is open.
+type inviteKey struct {
+	org    string
+	target string
 }
+
+// inviteKeyFor is the key of an invitation from organization orgID.
+func inviteKeyFor(orgID, recipient string, target party) inviteKey {
+	if recipient != "" {
+		return inviteKey{orgID, recipient}
+	}
+	return inviteKey{orgID, strings.ToLower(target.ID)}
+}
+
+// inviteKeyOf is the key of invitation h.
+func inviteKeyOf(h *handshake) inviteKey { return inviteKeyFor(h.orgID, h.recipient, h.party) }

@@ -31,7 +31,7 @@ func (s *Server) managedOrg(c *call) (*organization, *apiError) {
 
 // join makes account a member of org.
 func (s *Server) join(org *organization, account, method string, now time.Time) {
-	m := &membership{seq: s.st.next(), account: account, org: org, joined: now, method: method}
+	m := &membership{seq: s.st.next(), account: account, org: org, joined: org.clock.at(now), method: method}
 	org.accounts = append(org.accounts, m)
 	s.st.members[account] = m
 }
@@ -59,20 +59,27 @@ func (s *Server) createOrganization(c *call) (any, *apiError) {
 	if m, in := s.st.members[c.account]; in {
 		return nil, newError(errAlreadyInOrganization, "Account %s is already a member of organization %s.", c.account, m.org.id)
 	}
-	org := &organization{id: s.uniqueOrgID(), mgmt: c.account, featureSet: featuresAll}
-	if in.FeatureSet != nil {
-		org.featureSet = *in.FeatureSet
+	featureSet := featuresAll
+	if in.FeatureSet != nil && *in.FeatureSet == featuresBilling {
+		featureSet = featuresBilling // validated against the enum: ALL or CONSOLIDATED_BILLING
 	}
+	return organizationOutput{Organization: s.createOrg(c.account, featureSet, c.now).render()}, nil
+}
+
+// createOrg makes account the management account of a new organization.
+func (s *Server) createOrg(account, featureSet string, now time.Time) *organization {
+	id := s.uniqueOrgID()
+	org := &organization{id: id, mgmt: account, featureSet: featureSet, clock: &orgClock{id: id}}
 	s.st.orgs[org.id] = org
-	s.join(org, c.account, "CREATED", c.now)
-	return organizationOutput{Organization: org.render()}, nil
+	s.join(org, account, "CREATED", now)
+	return org
 }
 
 // uniqueOrgID returns an organization id not used yet.
 func (s *Server) uniqueOrgID() string {
 	for {
 		id := randomID("o-", 10)
-		if _, taken := s.st.orgs[id]; !taken {
+		if _, taken := s.clockOf(id); !taken {
 			return id
 		}
 	}
@@ -164,12 +171,13 @@ func (s *Server) deleteOrganization(c *call) (any, *apiError) {
 	if len(org.accounts) > 1 {
 		return nil, newError(errOrganizationNotEmpty, "Organization %s still has %d member accounts.", org.id, len(org.accounts)-1)
 	}
-	for _, h := range s.st.order {
-		if h.orgID == org.id && live(h.stateAt(c.now)) {
+	for _, h := range org.clock.sent {
+		if live(h.stateAt(c.now)) {
 			h.close(stateCanceled, c.now)
 		}
 	}
 	s.leave(org, org.mgmt, c.now)
 	delete(s.st.orgs, org.id)
+	s.retire(org.clock)
 	return struct{}{}, nil
 }

@@ -33,12 +33,12 @@ func (h *handshake) render(now time.Time) handshakeJSON {
 	return handshakeJSON{
 		ID:                  h.id,
 		Arn:                 "arn:aws:organizations::" + h.mgmt + ":handshake/" + h.orgID + "/" + strings.ToLower(h.action) + "/" + h.id,
-		Parties:             h.parties,
+		Parties:             h.parties(),
 		State:               h.stateAt(now),
 		RequestedTimestamp:  epochSeconds(h.requested),
 		ExpirationTimestamp: epochSeconds(h.expires),
 		Action:              h.action,
-		Resources:           h.resources,
+		Resources:           h.resources(),
 	}
 }
 
@@ -118,12 +118,71 @@ func (m *membership) render() accountJSON {
 	}
 }
 
-// organizationResource is the ORGANIZATION handshake resource with the
-// management account's email and name and the current feature set.
-func (o *organization) resource() resource {
-	return resource{Type: "ORGANIZATION", Value: o.id, Resources: []resource{
-		{Type: "MASTER_EMAIL", Value: emailOf(o.mgmt)},
-		{Type: "MASTER_NAME", Value: nameOf(o.mgmt)},
-		{Type: "ORGANIZATION_FEATURE_SET", Value: o.featureSet},
-	}}
+// handshakeForm is how a handshake of one action renders its Parties and
+// Resources from its fields.
+type handshakeForm struct {
+	orgPartyID func(orgID string) string     // the ORGANIZATION party's Id
+	resources  func(h *handshake) []resource // its Resources
+}
+
+// handshakeForms gives the form of every action: an invitation names the
+// organization by its id and carries its details; the all-features
+// handshakes name it without "o-", as the User Guide's transcripts show.
+var handshakeForms = map[string]handshakeForm{
+	actionInvite:  {orgPartyID: func(id string) string { return id }, resources: (*handshake).invitationResources},
+	actionEnable:  {orgPartyID: orgPartyID, resources: (*handshake).requestResources},
+	actionApprove: {orgPartyID: orgPartyID, resources: (*handshake).approvalResources},
+}
+
+// parties returns h's Parties: the sending ORGANIZATION, then the party
+// addressed if h has one (an ENABLE_ALL_FEATURES request has none).
+func (h *handshake) parties() []party {
+	ps := []party{{ID: handshakeForms[h.action].orgPartyID(h.orgID), Type: "ORGANIZATION"}}
+	if h.party.Type != "" {
+		ps = append(ps, h.party)
+	}
+	return ps
+}
+
+// resources returns h's Resources.
+func (h *handshake) resources() []resource { return handshakeForms[h.action].resources(h) }
+
+// invitationResources are an invitation's Resources: the sending
+// ORGANIZATION (with its management account's email and name and its
+// feature set when h was sent), the party addressed (ACCOUNT or EMAIL), and
+// NOTES when the invitation has them.
+func (h *handshake) invitationResources() []resource {
+	res := []resource{
+		{Type: "ORGANIZATION", Value: h.orgID, Resources: []resource{
+			{Type: "MASTER_EMAIL", Value: emailOf(h.mgmt)},
+			{Type: "MASTER_NAME", Value: nameOf(h.mgmt)},
+			{Type: "ORGANIZATION_FEATURE_SET", Value: h.featureSet},
+		}},
+		{Type: h.party.Type, Value: h.party.ID},
+	}
+	if h.notes != "" {
+		res = append(res, resource{Type: "NOTES", Value: h.notes})
+	}
+	return res
+}
+
+// requestResources are an ENABLE_ALL_FEATURES request's Resources: its
+// ORGANIZATION.
+func (h *handshake) requestResources() []resource {
+	return []resource{{Type: "ORGANIZATION", Value: h.orgID}}
+}
+
+// approvalResources are a member's APPROVE_ALL_FEATURES Resources: the
+// PARENT_HANDSHAKE (the request's id without "h-"), the ORGANIZATION and
+// the member's ACCOUNT.
+func (h *handshake) approvalResources() []resource {
+	parent := ""
+	if h.family != nil {
+		parent = parentValue(h.family.requestID)
+	}
+	return []resource{
+		{Type: "PARENT_HANDSHAKE", Value: parent},
+		{Type: "ORGANIZATION", Value: h.orgID},
+		{Type: "ACCOUNT", Value: h.recipient},
+	}
 }

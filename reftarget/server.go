@@ -24,6 +24,26 @@ type Options struct {
 	// Log, when set, receives one line per request: method, operation,
 	// caller account, status and duration (never the Authorization header).
 	Log io.Writer
+	// Without lists operations (by name, as in specs/operations.json) that
+	// answer as LocalStack answers an operation it lacks: HTTP 501
+	// {"__type":"InternalFailure","message":"API action '<Op>' for service
+	// 'organizations' not yet implemented or pro feature"}. For tests of
+	// how the checks cope with incomplete emulators.
+	Without []string
+	// ImplicitOrganizations makes CreateOrganization answer as not
+	// implemented (as Without does) and gives an account in no
+	// organization one of its own (FeatureSet ALL, the account its
+	// management account, JoinedMethod CREATED) on its first call that
+	// needs one: DescribeOrganization, ListAccounts,
+	// InviteAccountToOrganization, EnableAllFeatures,
+	// ListHandshakesForOrganization, RemoveAccountFromOrganization.
+	ImplicitOrganizations bool
+	// Latency delays every API answer (errors included, test-control
+	// endpoints excluded) by this much, outside the state lock; a client
+	// that gives up meanwhile frees the handler, and its request has no
+	// effect. It stands in for slow emulators (Python ones answer in about
+	// 40 ms) in tests and benchmarks. At most MaxLatency.
+	Latency time.Duration
 }
 
 // Server is the reference target: an http.Handler that speaks awsJson1_1
@@ -36,6 +56,10 @@ type Server struct {
 	expiry    map[string]time.Duration // handshake lifetime by action (specs lifecycle)
 	retention time.Duration
 	clock     *clock
+
+	missing      map[string]bool // operations that answer "not implemented"
+	implicitOrgs bool            // Options.ImplicitOrganizations
+	latency      time.Duration   // Options.Latency
 
 	logMu sync.Mutex
 	log   io.Writer
@@ -91,10 +115,11 @@ func (c *call) decode(v any) *apiError {
 }
 
 // New returns a reference target with empty state. It panics if the
-// embedded specs do not load or name an operation it does not implement;
-// both are caught by this package's tests.
+// embedded specs do not load or name an operation it does not implement
+// (both caught by this package's tests), or if opts is invalid (see
+// Options.Validate); NewChecked returns those as errors instead.
 func New(opts Options) *Server {
-	s, err := newServer(specs.Must(), opts)
+	s, err := NewChecked(opts)
 	if err != nil {
 		panic(err)
 	}
@@ -116,6 +141,10 @@ func newServer(c *specs.Contract, opts Options) (*Server, error) {
 		clock:     &clock{base: now},
 		log:       opts.Log,
 		st:        newState(),
+
+		missing:      missingOperations(opts),
+		implicitOrgs: opts.ImplicitOrganizations,
+		latency:      opts.Latency,
 	}
 	for _, action := range []string{actionInvite, actionEnable, actionApprove} {
 		d, ok := c.Lifecycle.ExpiresAfter(action)
@@ -174,6 +203,16 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	if opName == "" {
 		opName = "-"
 	}
+	// Read the body first: the server notices a client that hangs up only
+	// once the body is consumed, and the delay must end when it does.
+	var body []byte
+	var readErr error
+	if r.ContentLength <= maxBodyBytes {
+		body, readErr = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	}
+	if !s.delay(r.Context()) {
+		return opName, "", statusClientGone
+	}
 	if r.ContentLength > maxBodyBytes {
 		return fail(newError(errTooLarge, "the request body is larger than %d bytes", maxBodyBytes))
 	}
@@ -186,12 +225,15 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 		return fail(newError(errUnknownOperation, "no operation for %s %s with X-Amz-Target %q", r.Method, r.URL.Path, r.Header.Get("X-Amz-Target")))
 	}
 	opName = op.name
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	if err != nil {
-		if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+	if s.missing[op.name] {
+		writeNotImplemented(w, op.name)
+		return opName, account, http.StatusNotImplemented
+	}
+	if readErr != nil {
+		if _, tooLarge := errors.AsType[*http.MaxBytesError](readErr); tooLarge {
 			return fail(newError(errTooLarge, "the request body is larger than %d bytes", maxBodyBytes))
 		}
-		return fail(newError(errSerialization, "reading the request body: %v", err))
+		return fail(newError(errSerialization, "reading the request body: %v", readErr))
 	}
 	obj, e := parseObject(body)
 	if e == nil {
@@ -205,6 +247,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	}
 	s.mu.Lock()
 	c := &call{account: account, body: body, now: s.clock.now()}
+	s.sweep(c.now)
+	s.ensureOrganization(op.name, c)
 	out, e := op.run(s, c)
 	s.mu.Unlock()
 	if e != nil {
@@ -213,6 +257,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	writeJSON(w, http.StatusOK, out)
 	return opName, account, http.StatusOK
 }
+
+// statusClientGone is the status logged for a request whose client gave up
+// before the answer (nginx's 499); nothing is written.
+const statusClientGone = 499
 
 // statusOf returns the HTTP status of the named error (400 if unknown).
 func (s *Server) statusOf(name string) int {

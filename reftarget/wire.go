@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 )
 
 // maxBodyBytes is the largest request body the target reads (1 MiB).
@@ -100,7 +101,9 @@ func callerAccount(r *http.Request) (string, bool) {
 		return "", false
 	}
 	if m := credentialRe.FindStringSubmatch(auth); m != nil && accountIDRe.MatchString(m[1]) {
-		return m[1], true
+		// A copy: the substring would keep the whole header alive in
+		// everything that stores the account.
+		return strings.Clone(m[1]), true
 	}
 	return defaultAccount, true
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -21,12 +22,20 @@ const shutdownGrace = 5 * time.Second
 // account; serve prints it on its first line.
 const accountConvention = "accounts: LocalStack convention — a 12-digit access key id is the caller's account, otherwise 000000000000"
 
+// serveUsage is serve's one-line usage.
+const serveUsage = "usage: runner serve [--addr 127.0.0.1:4566] [--verbose] [--without OP,OP] [--implicit-organizations] [--latency D]"
+
 // serveCmd serves the embedded reference target until SIGINT or SIGTERM:
 //
-//	runner serve [--addr 127.0.0.1:4566] [--verbose]
+//	runner serve [--addr 127.0.0.1:4566] [--verbose] [--without OP,OP] [--implicit-organizations] [--latency D]
 //
 // The first line on stdout says where it listens; with --verbose one line
-// per request goes to stderr. Bad flags or an unusable address exit 2.
+// per request goes to stderr. --without makes the named operations answer
+// as LocalStack answers one it lacks (501 InternalFailure);
+// --implicit-organizations makes CreateOrganization one of them and gives
+// an account its organization on its first management call; --latency
+// delays every API answer (a stand-in for slow emulators). Bad flags or an
+// unusable address exit 2.
 func serveCmd(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -39,23 +48,40 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	addr := fs.String("addr", "127.0.0.1:4566", "host:port to listen on (port 0 picks a free port)")
 	verbose := fs.Bool("verbose", false, "log one line per request to stderr")
+	without := fs.String("without", "", "comma-separated operations that answer 501 not implemented, as LocalStack does")
+	implicit := fs.Bool("implicit-organizations", false, "CreateOrganization is not implemented; an account's first management call creates its organization")
+	latency := fs.Duration("latency", 0, "delay every API answer by this much (at most 10s)")
+	usageError := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "runner serve: %s (%s)\n", fmt.Sprintf(format, args...), serveUsage)
+		return 2
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, "usage: runner serve [--addr 127.0.0.1:4566] [--verbose]")
+			printHelp(stdout, serveUsage, fs)
 			return 0
 		}
-		fmt.Fprintf(stderr, "runner serve: %v (usage: runner serve [--addr host:port] [--verbose])\n", err)
-		return 2
+		return usageError("%v", err)
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "runner serve: unexpected argument %q (usage: runner serve [--addr host:port] [--verbose])\n", fs.Arg(0))
-		return 2
+		return usageError("unexpected argument %q", fs.Arg(0))
 	}
-	opts := reftarget.Options{}
+	opts := reftarget.Options{ImplicitOrganizations: *implicit, Latency: *latency}
+	if *without != "" {
+		for name := range strings.SplitSeq(*without, ",") {
+			if name = strings.TrimSpace(name); name == "" {
+				return usageError("--without %q: an empty operation name", *without)
+			}
+			opts.Without = append(opts.Without, name)
+		}
+	}
 	if *verbose {
 		opts.Log = stderr
 	}
-	url, shutdown, err := reftarget.New(opts).Start(*addr)
+	srv, err := reftarget.NewChecked(opts)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	url, shutdown, err := srv.Start(*addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "runner serve: %v\n", err)
 		return 2

@@ -70,6 +70,14 @@ func TestServeFlagErrors(t *testing.T) {
 		{"extra"},
 		{"--addr", busy.Addr().String()},
 		{"--addr", "not-an-address"},
+		{"--without", "Nope"},
+		{"--without", "AcceptHandshake,,DeclineHandshake"},
+		{"--without", ","},
+		{"--without"},
+		{"--implicit-organizations=maybe"},
+		{"--latency", "-1ms"},
+		{"--latency", "1m"},
+		{"--latency", "fast"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := serve(context.Background(), args, &stdout, &stderr)
@@ -129,8 +137,9 @@ type serveProcess struct {
 }
 
 // startServeBinary builds the runner and starts "runner serve" on a free
-// loopback port with --verbose, waiting for the listen line.
-func startServeBinary(t *testing.T) *serveProcess {
+// loopback port with --verbose and the extra flags, waiting for the listen
+// line.
+func startServeBinary(t *testing.T, extra ...string) *serveProcess {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
 	serveRequire(t, "the go tool", err)
@@ -141,7 +150,7 @@ func startServeBinary(t *testing.T) *serveProcess {
 		t.Fatalf("go build ./cmd/runner: %v\n%s", err, out)
 	}
 	p := &serveProcess{stderr: &serveLockedBuffer{}, exited: make(chan error, 1)}
-	p.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--verbose")
+	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--verbose"}, extra...)...)
 	p.cmd.Stderr = p.stderr
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {
@@ -226,6 +235,60 @@ func TestServeBinary(t *testing.T) {
 			t.Errorf("the request log contains %q", secret)
 		}
 	}
+}
+
+// TestServeBinaryModes starts the real binary with --without,
+// --implicit-organizations and --latency: /_orgconform/info reports the
+// mode, the named operations and CreateOrganization answer (late) as
+// LocalStack answers one it lacks, and an account's first management call
+// gives it an organization.
+func TestServeBinaryModes(t *testing.T) {
+	p := startServeBinary(t, "--without", "AcceptHandshake, ListAccounts", "--implicit-organizations", "--latency", "40ms")
+	resp, err := http.Get(p.url + "/_orgconform/info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info struct {
+		Without   []string
+		Implicit  bool    `json:"implicitOrganizations"`
+		LatencyMs float64 `json:"latencyMs"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&info)
+	resp.Body.Close()
+	if err != nil || !slices.Equal(info.Without, []string{"AcceptHandshake", "CreateOrganization", "ListAccounts"}) || !info.Implicit || info.LatencyMs != 40 {
+		t.Errorf("info: %+v %v", info, err)
+	}
+	for _, op := range []string{"AcceptHandshake", "ListAccounts", "CreateOrganization"} {
+		start := time.Now()
+		status, body := serveRaw(t, p.url, "777777777777", op, `{}`)
+		if took := time.Since(start); took < 40*time.Millisecond {
+			t.Errorf("%s answered after %s, within --latency 40ms", op, took)
+		}
+		want := `{"__type":"InternalFailure","message":"API action '` + op + `' for service 'organizations' not yet implemented or pro feature"}`
+		if status != http.StatusNotImplemented || body != want {
+			t.Errorf("%s: %d %s, want 501 %s", op, status, body, want)
+		}
+	}
+	status, body := serveRaw(t, p.url, "777777777777", "DescribeOrganization", `{}`)
+	if status != http.StatusOK || !strings.Contains(body, `"MasterAccountId":"777777777777"`) {
+		t.Errorf("DescribeOrganization by an account in none: %d %s", status, body)
+	}
+	p.stop(t, syscall.SIGTERM)
+}
+
+// serveRaw posts one signed-looking awsJson1_1 request as account.
+func serveRaw(t *testing.T, url, account, op, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url+"/", strings.NewReader(body))
+	req.Header.Set("X-Amz-Target", "AWSOrganizationsV20161128."+op)
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+account+"/20250101/us-east-1/organizations/aws4_request, SignedHeaders=host, Signature=00")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
 
 // serveAWSResult is one aws CLI invocation's outcome.
