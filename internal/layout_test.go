@@ -29,7 +29,7 @@ var allowed = map[string][]string{
 	"check":     {"endpoint", "oracle", "schemas"},
 	"fixture":   {"check", "endpoint", "oracle", "specs"},
 	"contract":  {"check", "endpoint", "fixture", "golden", "oracle", "schemas", "specs"},
-	"report":    {"check"},
+	"report":    {"check", "schemas"},
 	"sdkcheck":  {"golden", "sdkcheck/replay", "specs"},
 	// replay is copied into throwaway modules built against other SDK
 	// versions: it imports nothing of ours, internal/ included.
