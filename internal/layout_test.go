@@ -30,6 +30,7 @@ var allowed = map[string][]string{
 	"fixture":   {"check", "endpoint", "oracle", "specs"},
 	"contract":  {"check", "endpoint", "fixture", "golden", "oracle", "schemas", "specs"},
 	"report":    {"check", "schemas"},
+	"suite":     {"check", "contract", "fuzz"},
 	"sdkcheck":  {"golden", "sdkcheck/replay", "specs"},
 	// replay is copied into throwaway modules built against other SDK
 	// versions: it imports nothing of ours, internal/ included.

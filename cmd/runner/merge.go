@@ -8,8 +8,8 @@ import (
 	"os"
 
 	"github.com/orgconform/orgconform/check"
-	"github.com/orgconform/orgconform/contract"
 	"github.com/orgconform/orgconform/report"
+	"github.com/orgconform/orgconform/suite"
 )
 
 const mergeUsage = "usage: runner merge [flags] REPORT.json...   combine the JSON reports of a run's shards into one verdict"
@@ -51,7 +51,7 @@ func mergeCmd(args []string, stdout, stderr io.Writer) int {
 		reps = append(reps, rep)
 	}
 	var order []string
-	for _, c := range contract.Checks() {
+	for _, c := range suite.Default() {
 		order = append(order, c.ID)
 	}
 	merged := report.Merge(reps, order)

@@ -24,6 +24,7 @@ import (
 	"github.com/orgconform/orgconform/internal/text"
 	"github.com/orgconform/orgconform/reftarget"
 	"github.com/orgconform/orgconform/report"
+	"github.com/orgconform/orgconform/suite"
 )
 
 // runFlags are the flags of the default command.
@@ -148,7 +149,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usage(stderr, err)
 	}
-	selected := check.Select(contract.Checks(), re, shard)
+	selected := check.Select(suite.Default(), re, shard)
 	if len(selected) == 0 {
 		return usage(stderr, fmt.Errorf("no check matches --run %s%s (runner --list shows the ids)", text.ShellQuote(f.run), shardNote(f.shard)))
 	}
@@ -185,7 +186,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintf(console, "orgconform: running %d checks against %s (seed %d, %d at a time)\n", len(selected), label, tgt.Seed(), parallel)
-	opts := contract.Options{Run: re, Shard: shard, Parallel: parallel, Rerun: rerunHint(f), Fixed: fixed}
+	opts := contract.Options{Checks: suite.Default(), Run: re, Shard: shard, Parallel: parallel, Rerun: rerunHint(f), Fixed: fixed}
 	if fixed != nil {
 		warnUnservable(console, selected, fixed)
 		if err := liveProfile(ctx, console, f, tgt, fixed, selected, &opts); err != nil {
