@@ -4,10 +4,12 @@
 package redact
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Redacted replaces a secret.
@@ -106,26 +108,46 @@ var signatureShape = regexp.MustCompile(`Signature=[0-9a-fA-F]{16,}`)
 // also redacts anything shaped like a SigV4 signature. The zero value and
 // nil redact signatures only.
 type Secrets struct {
-	re *regexp.Regexp // one alternation of every secret's pattern; nil if none
+	raw  []string // the secrets, each at least MinSecretLen long
+	once sync.Once
+	re   *regexp.Regexp // one alternation of every secret's pattern, compiled on first need
 }
 
 // NewSecrets returns a redactor for secrets; those shorter than
 // MinSecretLen are ignored.
 func NewSecrets(secrets ...string) *Secrets {
-	var alts []string
+	var raw []string
 	seen := map[string]bool{}
 	for _, s := range secrets {
 		if len(s) < MinSecretLen || seen[s] {
 			continue
 		}
 		seen[s] = true
-		alts = append(alts, pattern(s))
+		raw = append(raw, s)
 	}
-	if len(alts) == 0 {
+	if len(raw) == 0 {
 		return &Secrets{}
 	}
-	return &Secrets{re: regexp.MustCompile(strings.Join(alts, "|"))}
+	return &Secrets{raw: raw}
 }
+
+// pattern returns the compiled alternation of every secret in every
+// encoding, compiling it on first use: most texts are redacted by plain
+// replacement (verbatim), and compiling costs more than a request.
+func (r *Secrets) pattern() *regexp.Regexp {
+	r.once.Do(func() {
+		alts := make([]string, len(r.raw))
+		for i, s := range r.raw {
+			alts[i] = pattern(s)
+		}
+		r.re = regexp.MustCompile(strings.Join(alts, "|"))
+	})
+	return r.re
+}
+
+// encoded are the characters without which a text can hold a secret only
+// verbatim: escapes (\uXXXX, \/), URL encoding and line breaks.
+const encoded = "\\%\r\n"
 
 // gap is what may stand between two characters of an echoed secret: line
 // breaks with indentation, or escaped line breaks.
@@ -155,16 +177,28 @@ func pattern(s string) string {
 
 // String returns s with every secret and signature replaced by REDACTED.
 func (r *Secrets) String(s string) string {
-	if r != nil && r.re != nil {
-		s = r.re.ReplaceAllLiteralString(s, Redacted)
+	switch {
+	case r == nil || len(r.raw) == 0:
+	case !strings.ContainsAny(s, encoded):
+		for _, secret := range r.raw {
+			s = strings.ReplaceAll(s, secret, Redacted)
+		}
+	default:
+		s = r.pattern().ReplaceAllLiteralString(s, Redacted)
 	}
 	return signatureShape.ReplaceAllLiteralString(s, "Signature="+Redacted)
 }
 
 // Bytes is String for a byte slice; b is not modified.
 func (r *Secrets) Bytes(b []byte) []byte {
-	if r != nil && r.re != nil {
-		b = r.re.ReplaceAllLiteral(b, []byte(Redacted))
+	switch {
+	case r == nil || len(r.raw) == 0:
+	case !bytes.ContainsAny(b, encoded):
+		for _, secret := range r.raw {
+			b = bytes.ReplaceAll(b, []byte(secret), []byte(Redacted))
+		}
+	default:
+		b = r.pattern().ReplaceAllLiteral(b, []byte(Redacted))
 	}
 	return signatureShape.ReplaceAllLiteral(b, []byte("Signature="+Redacted))
 }
