@@ -75,14 +75,20 @@ type Result struct {
 	// contract does not know).
 	Notes []string `json:"notes,omitempty"`
 	// Requests is how many requests the check sent.
-	Requests int           `json:"requests"`
+	Requests int `json:"requests"`
+	// Examples is how many examples a property tried (0 for a written
+	// check).
+	Examples int           `json:"examples,omitempty"`
 	Rerun    string        `json:"rerun"`
 	Duration time.Duration `json:"-"`
 	// Counterexample is a property's shrunk failing sequence, if any.
 	Counterexample *Counterexample `json:"counterexample,omitempty"`
 }
 
-// Counterexample is a minimal failing sequence found by a property.
+// Counterexample is a minimal failing sequence found by a property: its
+// numbered steps, each with its HTTP exchange (secrets redacted), an aws
+// CLI script that replays them, and the seed and command that reproduce
+// the failure.
 type Counterexample struct {
 	Seed    string   `json:"seed"`
 	Steps   []string `json:"steps"`

@@ -4,9 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -19,13 +21,17 @@ import (
 // steps of the last, shrunk example become the check's counterexample (the
 // numbered steps with their exchanges, the replay script the steps wrote,
 // and the seed and command that reproduce it), and the check fails with
-// rapid's account of the failure.
+// rapid's account of the failure. The result counts the examples tried.
+//
+// Cleanups a fixture registers during an example run when the example
+// ends, so every example starts from scratch. A verdict reached inside an
+// example (a setup step the target refuses, an operation it lacks, a skip)
+// ends the property with that verdict, unshrunk.
 func (t *T) Property(prop func(rt *rapid.T, rec *Recorder)) {
-	// Never a fail file: nothing is written into the working tree unasked
-	// (a counterexample carries its seed instead).
-	_ = flag.Set("rapid.nofailfile", "true")
+	ensureRapidFlags()
 	rec := &Recorder{t: t}
 	tb := &rapidTB{t: t}
+	var verdict any // the stop of a verdict reached inside an example
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -35,34 +41,80 @@ func (t *T) Property(prop func(rt *rapid.T, rec *Recorder)) {
 			}
 		}()
 		rapid.Check(tb, func(rt *rapid.T) {
+			if verdict != nil {
+				panic(verdictReached{})
+			}
 			rec.reset()
+			t.mu.Lock()
+			t.result.Examples++
+			t.example = &[]cleanup{}
+			t.mu.Unlock()
+			defer t.endExample()
+			defer func() {
+				if p := recover(); p != nil {
+					if _, ok := p.(stop); ok {
+						verdict = p
+						panic(verdictReached{})
+					}
+					panic(p)
+				}
+			}()
 			prop(rt, rec)
 		})
 	}()
+	if verdict != nil {
+		panic(verdict)
+	}
 	if !tb.failed {
 		return
 	}
 	seed := ""
 	if m := rapidSeed.FindStringSubmatch(tb.failure); m != nil {
-		seed = m[1]
+		if n, err := strconv.ParseUint(m[1], 10, 64); err == nil {
+			seed = strconv.FormatInt(int64(n), 10) // as --seed reads it
+		}
 	}
 	t.result.Counterexample = &Counterexample{
 		Seed:    seed,
 		Steps:   rec.stepTexts(),
 		Replay:  rec.script(),
-		Command: t.run.rerun(t.check.ID) + seedFlag(seed),
+		Command: withSeed(t.run.rerun(t.check.ID), seed),
 	}
 	msg, _, _ := strings.Cut(tb.failure, "\nTo reproduce")
-	t.verdict(Fail, "", "no counterexample: the property holds for every example", fmt.Sprintf("%s (%d steps; the counterexample lists them)", strings.TrimSpace(msg), len(rec.steps)))
+	msg = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(msg), "[rapid] "))
+	t.verdict(Fail, "", "no counterexample: the property holds for every example", fmt.Sprintf("%s (%d steps; the counterexample lists them)", msg, len(rec.steps)))
 }
 
-// seedFlag is the runner flag that replays a property's seed.
-func seedFlag(seed string) string {
-	if seed == "" {
-		return ""
+// verdictReached unwinds an example after the check reached its verdict.
+type verdictReached struct{}
+
+func (verdictReached) String() string { return "the check reached its verdict" }
+
+// endExample runs the cleanups of the example that ended, last registered
+// first.
+func (t *T) endExample() {
+	t.mu.Lock()
+	ex := t.example
+	t.example = nil
+	t.mu.Unlock()
+	if ex != nil {
+		t.runCleanupList(*ex)
 	}
-	return " --property-seed " + seed
 }
+
+// withSeed is a rerun command with --seed set to seed (replacing a --seed
+// already there): the runner seeds its properties with --seed, and a
+// failing example's seed makes it the first example tried.
+func withSeed(cmd, seed string) string {
+	if seed == "" {
+		return cmd
+	}
+	cmd = seedArg.ReplaceAllString(cmd, "")
+	return cmd + " --seed " + seed
+}
+
+// seedArg is a --seed argument in a rerun command.
+var seedArg = regexp.MustCompile(` --seed -?\d+`)
 
 // rapidSeed finds the seed in rapid's failure message.
 var rapidSeed = regexp.MustCompile(`-rapid\.seed=(\d+)`)
@@ -70,10 +122,14 @@ var rapidSeed = regexp.MustCompile(`-rapid\.seed=(\d+)`)
 // Recorder keeps the steps of one example of a property: what it did, the
 // exchange, and the command that replays it.
 type Recorder struct {
-	t     *T
-	mu    sync.Mutex
-	steps []step
+	t       *T
+	mu      sync.Mutex
+	steps   []step
+	defines []define
 }
+
+// define is a shell variable the replay script sets before its steps.
+type define struct{ name, value string }
 
 type step struct {
 	what     string
@@ -85,6 +141,21 @@ func (r *Recorder) reset() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.steps = r.steps[:0]
+	r.defines = r.defines[:0]
+}
+
+// Define sets a shell variable at the top of the replay script, unless
+// the environment sets it (e.g. a principal's access key id:
+// MANAGEMENT_1=${MANAGEMENT_1:-111111111111}). The value is redacted.
+func (r *Recorder) Define(name, value string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, d := range r.defines {
+		if d.name == name {
+			return
+		}
+	}
+	r.defines = append(r.defines, define{name, r.t.run.tgt.Redact(value)})
 }
 
 // Step records one step: what it did, the answer (its exchange, secrets
@@ -132,7 +203,10 @@ func (r *Recorder) script() string {
 	defer r.mu.Unlock()
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n# Replays the counterexample with the aws CLI. Principals are access key ids in the\n# environment (LocalStack's convention: the access key id is the account); set\n# AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) for them as your target needs.\n")
-	fmt.Fprintf(&b, "ENDPOINT=%s\nexport AWS_DEFAULT_REGION=%s\n", r.t.run.tgt.Endpoint(), r.t.run.tgt.Region())
+	fmt.Fprintf(&b, "ENDPOINT=${ENDPOINT:-%s}\nexport AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-%s} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-test}\n", r.t.run.tgt.Endpoint(), r.t.run.tgt.Region())
+	for _, d := range r.defines {
+		fmt.Fprintf(&b, "%s=${%s:-%s}\n", d.name, d.name, d.value)
+	}
 	n := 0
 	for i, s := range r.steps {
 		if s.cli == "" {
@@ -200,12 +274,10 @@ func (r *rapidTB) Failed() bool {
 
 var rapidOnce sync.Once
 
-// ConfigureRapid sets how properties run outside go test: examples per
-// property, the average steps of a state machine, and the seed (0:
-// random). rapid reads these from the flags of the standard flag set (its
-// -rapid.* flags), which a program's own flags never touch; fail files are
-// never written, so nothing lands in the working tree unasked.
-func ConfigureRapid(examples, steps int, seed uint64) error {
+// ensureRapidFlags makes rapid's flags readable outside go test (rapid
+// asks testing.Short), and turns fail files off: nothing is written into
+// the working tree unasked (a counterexample carries its seed instead).
+func ensureRapidFlags() {
 	rapidOnce.Do(func() {
 		if flag.Lookup("test.v") == nil {
 			testing.Init()
@@ -213,7 +285,18 @@ func ConfigureRapid(examples, steps int, seed uint64) error {
 		if !flag.Parsed() {
 			_ = flag.CommandLine.Parse(nil)
 		}
+		_ = flag.Set("rapid.nofailfile", "true")
 	})
+}
+
+// ConfigureRapid sets how properties run: examples per property, the
+// average steps of a state machine, and the seed (0: random). rapid reads
+// these from the flags of the standard flag set (its -rapid.* flags),
+// which a program's own flags never touch; fail files are never written,
+// so nothing lands in the working tree unasked. Call it before a run, not
+// during one.
+func ConfigureRapid(examples, steps int, seed uint64) error {
+	ensureRapidFlags()
 	for name, value := range map[string]string{
 		"rapid.checks": fmt.Sprint(examples), "rapid.steps": fmt.Sprint(steps),
 		"rapid.seed": fmt.Sprint(seed), "rapid.nofailfile": "true",
@@ -221,6 +304,16 @@ func ConfigureRapid(examples, steps int, seed uint64) error {
 		if err := flag.Set(name, value); err != nil {
 			return fmt.Errorf("configure rapid: %s: %w", name, err)
 		}
+	}
+	return nil
+}
+
+// ConfigureShrinking bounds the time rapid spends shrinking one failure
+// (rapid's default is 30s).
+func ConfigureShrinking(d time.Duration) error {
+	ensureRapidFlags()
+	if err := flag.Set("rapid.shrinktime", d.String()); err != nil {
+		return fmt.Errorf("configure rapid: rapid.shrinktime: %w", err)
 	}
 	return nil
 }

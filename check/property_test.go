@@ -38,7 +38,7 @@ func TestPropertyCounterexample(t *testing.T) {
 	assert.True(t, strings.HasPrefix(res.Counterexample.Steps[0], "#1 AcceptHandshake of a 4-character id\nPOST "), res.Counterexample.Steps[0])
 	assert.Contains(t, res.Counterexample.Replay, "aws organizations accept-handshake --handshake-id aaaa --endpoint-url $ENDPOINT")
 	assert.Regexp(t, `^\d+$`, res.Counterexample.Seed)
-	assert.Contains(t, res.Counterexample.Command, "--property-seed "+res.Counterexample.Seed)
+	assert.Contains(t, res.Counterexample.Command, "--seed "+res.Counterexample.Seed)
 }
 
 func TestPropertyPasses(t *testing.T) {

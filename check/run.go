@@ -432,6 +432,11 @@ func (t *T) runCleanups() {
 	clean := t.clean
 	t.clean = nil
 	t.mu.Unlock()
+	t.runCleanupList(clean)
+}
+
+// runCleanupList runs clean, last first, each under CleanupTimeout.
+func (t *T) runCleanupList(clean []cleanup) {
 	for i := len(clean) - 1; i >= 0; i-- {
 		c := clean[i]
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(t.ctx), t.run.opts.CleanupTimeout)

@@ -23,6 +23,7 @@ type T struct {
 	evidence  []string // numbered transcripts of this check's exchanges
 	last      *endpoint.Response
 	clean     []cleanup
+	example   *[]cleanup // the cleanups of a property's current example
 	tries     map[*endpoint.Response]int
 	leased    map[string][]endpoint.Principal
 	next      map[string]int // role → principals handed out
@@ -201,12 +202,17 @@ type cleanup struct {
 	fn   func(ctx context.Context) error
 }
 
-// Cleanup registers fn to run after the check, last registered first, even
-// when the check failed or the run was interrupted. A failed cleanup is
+// Cleanup registers fn to run after the check (inside a property, after
+// the current example), last registered first, even when the check failed
+// or the run was interrupted. A failed cleanup is
 // reported in the run's cleanup failures; it never changes the verdict.
 func (t *T) Cleanup(what string, fn func(ctx context.Context) error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.example != nil {
+		*t.example = append(*t.example, cleanup{what, fn})
+		return
+	}
 	t.clean = append(t.clean, cleanup{what, fn})
 }
 

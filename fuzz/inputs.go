@@ -74,6 +74,12 @@ func InputProperty(ctx context.Context, tgt *endpoint.Target, p endpoint.Princip
 // inputProperty is InputProperty without the cases skip selects (a known
 // departure of the target under test, stated where skip is made).
 func inputProperty(ctx context.Context, tgt *endpoint.Target, p endpoint.Principal, op string, skip func(inputgen.Case) bool) func(*rapid.T) {
+	return inputSends(ctx, tgt, p, op, skip, func(_ string, body []byte) *endpoint.Response { return send(ctx, tgt, p, op, body) })
+}
+
+// inputSends is the input property with its requests sent by call (which
+// records them, in a check), described by what.
+func inputSends(ctx context.Context, tgt *endpoint.Target, p endpoint.Principal, op string, skip func(inputgen.Case) bool, call func(what string, body []byte) *endpoint.Response) func(*rapid.T) {
 	o, err := inputgen.For(op)
 	if err != nil {
 		return func(t *rapid.T) { t.Fatalf("%v", err) }
@@ -85,14 +91,14 @@ func inputProperty(ctx context.Context, tgt *endpoint.Target, p endpoint.Princip
 	return func(t *rapid.T) {
 		if safe && rapid.IntRange(0, 3).Draw(t, "valid request") == 0 {
 			body := o.Valid().Draw(t, "body")
-			r := send(ctx, tgt, p, op, body)
+			r := call(op+": a valid request", body)
 			if err := judgeValid(op, r); err != nil {
 				t.Fatalf("%s: valid request\n  body: %s\n  expected: %s\n  observed: %s", op, clip(body), "an answer a valid request may get", err)
 			}
 			return
 		}
 		c := broken.Draw(t, "case")
-		r := send(ctx, tgt, p, op, c.Body)
+		r := call(fmt.Sprintf("%s: %s", op, c.Constraint), c.Body)
 		if r.OK() {
 			if f, ok := undo[op]; ok && !c.Expect.SameAsValid {
 				f(ctx, tgt, p, r)
@@ -105,7 +111,7 @@ func inputProperty(ctx context.Context, tgt *endpoint.Target, p endpoint.Princip
 			return
 		}
 		// The answer should be the valid request's: send it and compare.
-		v := send(ctx, tgt, p, op, c.Valid)
+		v := call(op+": the same request without what breaks it", c.Valid)
 		if !sameAnswer(r, v) {
 			t.Fatalf("%s: %s\n  body: %s\n  expected: the answer the valid request %s gets: %s\n  observed: %s", op, c.Constraint, clip(c.Body), clip(c.Valid), v.Summary(), r.Summary())
 		}

@@ -31,7 +31,10 @@ var allowed = map[string][]string{
 	"contract":  {"check", "endpoint", "fixture", "golden", "oracle", "schemas", "specs"},
 	"report":    {"check", "schemas"},
 	"suite":     {"check", "contract", "fuzz"},
-	"sdkcheck":  {"golden", "sdkcheck/replay", "specs"},
+	// Generated tests stand on the same runtime, fixtures and oracle as
+	// the written ones.
+	"fuzz":     {"check", "endpoint", "fixture", "inputgen", "internal", "oracle", "schemas", "specs"},
+	"sdkcheck": {"golden", "sdkcheck/replay", "specs"},
 	// replay is copied into throwaway modules built against other SDK
 	// versions: it imports nothing of ours, internal/ included.
 	"sdkcheck/replay": {},

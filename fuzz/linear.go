@@ -1,0 +1,312 @@
+package fuzz
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+	"pgregory.net/rapid"
+
+	"github.com/orgconform/orgconform/check"
+	"github.com/orgconform/orgconform/endpoint"
+	"github.com/orgconform/orgconform/fixture"
+	"github.com/orgconform/orgconform/oracle"
+)
+
+// linearNeeds are the principals of one example of the linearizability
+// property: two organizations' management accounts and one account both
+// invite.
+var linearNeeds = fixture.Need{fixture.Management: 2, fixture.Recipient: 1}
+
+// linearizable is the concurrency property: one account is invited by one
+// organization or two; then two to four calls on those invitations and
+// that account — accepts, declines, cancels, reads — by different
+// principals are sent at once, and the answers, with the state read back
+// afterwards, must be explainable by some order of the calls, each judged
+// by package oracle (a linearizable history, checked with
+// github.com/anishathalye/porcupine). A failure shows the shortest such
+// history rapid found, as a timeline.
+func linearizable(t *check.T) {
+	if t.Fixed() {
+		t.SkipCause("the property needs fresh accounts", "the linearizability property needs fresh accounts for every example; a target file's accounts keep their history")
+	}
+	t.Property(func(rt *rapid.T, rec *check.Recorder) { linearExample(t, rt, rec) })
+}
+
+// linCall is one call of a concurrent history.
+type linCall struct {
+	op     string
+	hs     int      // index of the handshake (read ops on the organization: -1)
+	caller *account // who calls
+	label  string   // e.g. "RECIPIENT_1 AcceptHandshake H1"
+}
+
+// linAnswer is what a call got.
+type linAnswer struct {
+	a   oracle.Answer
+	org string // DescribeOrganization: the organization id answered
+}
+
+// linState is the model's state: each handshake's state and the
+// organization the account belongs to ("" for none).
+type linState struct {
+	hs  [2]string
+	org string
+}
+
+func linearExample(t *check.T, rt *rapid.T, rec *check.Recorder) {
+	m := bareMachine(t, rec)
+	m.mgmt = m.account(fixture.Management)
+	m.other = m.account(fixture.Management)
+	x := m.account(fixture.Recipient)
+	orgs := []*org{m.organization(m.mgmt, fixture.AllFeatures)}
+	if rapid.Bool().Draw(rt, "a second organization invites too") {
+		orgs = append(orgs, m.organization(m.other, fixture.AllFeatures))
+	}
+	for _, o := range orgs {
+		name := m.nextName("H")
+		r := m.send(rt, o.mgmt, "InviteAccountToOrganization", map[string]any{"Target": map[string]string{"Type": "ACCOUNT", "Id": x.p.AccountID}},
+			fmt.Sprintf("%s invites %s", o.mgmt.name, x.name), name+"=Handshake.Id")
+		m.expect(rt, r, oracle.Expectation{Success: true, Source: "model: InviteAccountToOrganization"}, "InviteAccountToOrganization")
+		hh := m.handshake(rt, r)
+		if hh.State != "OPEN" {
+			rt.Skip("the target starts invitations " + hh.State + "; the model starts from OPEN")
+		}
+		m.add(&handshake{id: hh.Id, name: name, action: "INVITE", org: o, recipient: x, states: []string{"OPEN"}})
+	}
+	callers := []*account{x, m.mgmt, m.other}
+	ops := []string{"AcceptHandshake", "DeclineHandshake", "CancelHandshake", "DescribeHandshake"}
+	n := rapid.IntRange(2, 4).Draw(rt, "concurrent calls")
+	var calls []linCall
+	for i := range n {
+		c := linCall{op: rapid.SampledFrom(ops).Draw(rt, fmt.Sprintf("operation %d", i+1)),
+			hs: rapid.IntRange(0, len(m.w.hs)-1).Draw(rt, fmt.Sprintf("handshake %d", i+1)), caller: rapid.SampledFrom(callers).Draw(rt, fmt.Sprintf("caller %d", i+1))}
+		if !m.has(c.op) {
+			rt.Skip(c.op + " is not implemented")
+		}
+		calls = append(calls, c)
+	}
+	// Read back afterwards: every handshake as its sender, and the
+	// account's organization.
+	var after []linCall
+	if m.has("DescribeHandshake") {
+		for i, h := range m.w.hs {
+			after = append(after, linCall{op: "DescribeHandshake", hs: i, caller: h.org.mgmt})
+		}
+	}
+	if m.has("DescribeOrganization") {
+		after = append(after, linCall{op: "DescribeOrganization", hs: -1, caller: x})
+	}
+	for i := range calls {
+		calls[i].label = m.label(calls[i])
+	}
+	for i := range after {
+		after[i].label = m.label(after[i])
+	}
+	start := time.Now()
+	history := m.runConcurrently(calls, start)
+	for _, c := range after {
+		history = append(history, m.runOne(c, len(history), start))
+	}
+	for _, op := range history {
+		c := op.Input.(linCall)
+		h := m.hsOf(c)
+		if h != nil && op.Output.(linAnswer).a.Success && c.op != "DescribeHandshake" {
+			h.states = nil // the cleanup cancels whatever is open
+			h.widen("OPEN", "ACCEPTED")
+		}
+		if c.op == "AcceptHandshake" && op.Output.(linAnswer).a.Success && h != nil {
+			x.org = h.org // so that the cleanup removes it
+		}
+	}
+	res, _ := porcupine.CheckOperationsVerbose(m.linModel(x), history, 5*time.Second)
+	if res == porcupine.Illegal {
+		rt.Fatalf("the answers fit no order of the calls (not linearizable):\n%s", timeline(history))
+	}
+}
+
+// label names a call for timelines and steps.
+func (m *machine) label(c linCall) string {
+	if c.hs < 0 {
+		return c.caller.name + " " + c.op
+	}
+	h := m.w.hs[c.hs]
+	return fmt.Sprintf("%s (%s) %s %s", c.caller.name, role(c.caller, h), c.op, h.name)
+}
+
+// hsOf is the handshake a call names, if any.
+func (m *machine) hsOf(c linCall) *handshake {
+	if c.hs < 0 || c.hs >= len(m.w.hs) {
+		return nil
+	}
+	return m.w.hs[c.hs]
+}
+
+// body is the request of a call.
+func (m *machine) bodyOf(c linCall) []byte {
+	if h := m.hsOf(c); h != nil {
+		return jsonOf(map[string]string{"HandshakeId": h.id})
+	}
+	return []byte("{}")
+}
+
+// runConcurrently sends the calls at once and returns them as a history,
+// each with when it was sent and when it was answered.
+func (m *machine) runConcurrently(calls []linCall, start time.Time) []porcupine.Operation {
+	ops := make([]porcupine.Operation, len(calls))
+	sends := make([]func(context.Context) *endpoint.Response, len(calls))
+	gate := make(chan struct{})
+	ready := make(chan struct{}, len(calls))
+	for i, c := range calls {
+		sends[i] = func(ctx context.Context) *endpoint.Response {
+			ready <- struct{}{}
+			<-gate
+			called := time.Since(start).Nanoseconds()
+			r := m.t.Target().Raw(ctx, c.caller.p, c.op, m.bodyOf(c))
+			ops[i] = porcupine.Operation{ClientId: i, Input: c, Call: called, Return: time.Since(start).Nanoseconds()}
+			return r
+		}
+	}
+	go func() {
+		for range calls {
+			<-ready
+		}
+		close(gate)
+	}()
+	answers := m.t.DoAll(calls[0].op, sends...)
+	for i, r := range answers {
+		ops[i].Output = m.answerOf(calls[i], r)
+		m.rec.Step(fmt.Sprintf("at once #%d: %s", i+1, calls[i].label), r, m.cli(calls[i].caller, calls[i].op, m.bodyOf(calls[i]), "")+" &")
+	}
+	m.rec.Step("the concurrent calls are answered", nil, "wait")
+	return ops
+}
+
+// runOne sends one call after the concurrent ones.
+func (m *machine) runOne(c linCall, client int, start time.Time) porcupine.Operation {
+	called := time.Since(start).Nanoseconds()
+	r := m.t.Send(c.caller.p, c.op, m.bodyOf(c))
+	ret := time.Since(start).Nanoseconds()
+	m.rec.Step("then: "+c.label, r, m.cli(c.caller, c.op, m.bodyOf(c), ""))
+	return porcupine.Operation{ClientId: client, Input: c, Call: called, Output: m.answerOf(c, r), Return: ret}
+}
+
+// answerOf is the part of an answer the model judges.
+func (m *machine) answerOf(c linCall, r *endpoint.Response) linAnswer {
+	out := linAnswer{a: answerOf(r)}
+	if c.op == "DescribeOrganization" && r.OK() {
+		var body struct{ Organization struct{ Id string } }
+		_ = json.Unmarshal(r.Body, &body)
+		out.org = body.Organization.Id
+	}
+	if c.op == "DescribeHandshake" && r.OK() {
+		if hh, err := oracle.DecodeHandshake(r.Body); err == nil && hh.Id != m.w.hs[c.hs].id {
+			out.a.State = "(another handshake: " + hh.Id + ")"
+		}
+	}
+	return out
+}
+
+// linModel is the porcupine model of the calls: each judged by the same
+// oracle as every other property, from each state the model may be in.
+func (m *machine) linModel(x *account) porcupine.Model {
+	orgIndex := func(o *org) string { return o.id }
+	nm := porcupine.NondeterministicModel{
+		Init: func() []any {
+			s := linState{org: ""}
+			for i := range m.w.hs {
+				s.hs[i] = "OPEN"
+			}
+			return []any{s}
+		},
+		Step: func(state, input, output any) []any {
+			s, c, a := state.(linState), input.(linCall), output.(linAnswer)
+			if oracle.Judge(oracle.Expectation{Common: []string{oracle.CatThrottle, oracle.CatInternal}}, a.a).Pass {
+				return []any{s} // throttled or failed inside: no effect assumed
+			}
+			switch c.op {
+			case "DescribeOrganization":
+				if a.a.Success && s.org != "" && a.org == s.org {
+					return []any{s}
+				}
+				if !a.a.Success && s.org == "" && oracle.Judge(oracle.NotInUse, a.a).Pass {
+					return []any{s}
+				}
+				return nil
+			case "DescribeHandshake":
+				h := m.w.hs[c.hs]
+				e, _ := oracle.Read(c.op, h.action, role(c.caller, h))
+				if !oracle.Judge(e, a.a).Pass || (a.a.Success && a.a.State != s.hs[c.hs]) {
+					return nil
+				}
+				return []any{s}
+			}
+			h := m.w.hs[c.hs]
+			rl := role(c.caller, h) // the management accounts' and the invitee's roles never change
+			away := 0
+			if c.caller == x && s.org != "" && s.org != orgIndex(h.org) {
+				away = 1
+			}
+			j := judgeStates(h.action, []string{s.hs[c.hs]}, c.op, rl, away, a.a)
+			if !j.pass {
+				return nil
+			}
+			var out []any
+			for _, st := range j.states {
+				n := s
+				n.hs[c.hs] = st
+				if st == "ACCEPTED" && s.hs[c.hs] != "ACCEPTED" && h.action == "INVITE" {
+					n.org = orgIndex(h.org)
+				}
+				out = append(out, n)
+			}
+			return out
+		},
+		DescribeOperation: func(input, output any) string {
+			c, a := input.(linCall), output.(linAnswer)
+			return c.label + " → " + a.a.Summary
+		},
+	}
+	return nm.ToModel()
+}
+
+// timeline draws a history: one line per call, in the order sent, with a
+// bar from when it was sent to when it was answered, and the answer.
+func timeline(history []porcupine.Operation) string {
+	if len(history) == 0 {
+		return ""
+	}
+	ops := append([]porcupine.Operation(nil), history...)
+	sort.SliceStable(ops, func(i, j int) bool { return ops[i].Call < ops[j].Call })
+	t0, t1 := ops[0].Call, ops[0].Return
+	for _, op := range ops {
+		t0, t1 = min(t0, op.Call), max(t1, op.Return)
+	}
+	const width = 40
+	span := max(t1-t0, 1)
+	col := func(at int64) int { return int((at - t0) * (width - 1) / span) }
+	var b strings.Builder
+	for _, op := range ops {
+		from, to := col(op.Call), col(op.Return)
+		bar := []byte(strings.Repeat(" ", width))
+		for k := from; k <= to && k < width; k++ {
+			bar[k] = '='
+		}
+		bar[from] = '['
+		bar[min(to, width-1)] = ']'
+		c, a := op.Input.(linCall), op.Output.(linAnswer)
+		ans := a.a.Summary
+		if a.a.Success && a.a.State != "" {
+			ans = "success, " + a.a.State
+		}
+		if a.org != "" {
+			ans = "success, organization " + a.org
+		}
+		fmt.Fprintf(&b, "  %7.2fms |%s| %s → %s\n", float64(op.Call-t0)/1e6, bar, c.label, ans)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
