@@ -82,7 +82,11 @@ func (t *T) Property(prop func(rt *rapid.T, rec *Recorder)) {
 	}
 	msg, _, _ := strings.Cut(tb.failure, "\nTo reproduce")
 	msg = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(msg), "[rapid] "))
-	t.verdict(Fail, "", "no counterexample: the property holds for every example", fmt.Sprintf("%s (%d steps; the counterexample lists them)", msg, len(rec.steps)))
+	observed := fmt.Sprintf("%s (%d steps; the counterexample lists them)", msg, len(rec.steps))
+	if rec.explain != "" {
+		observed += "\n" + rec.explain
+	}
+	t.verdict(Fail, "", "no counterexample: the property holds for every example", observed)
 }
 
 // verdictReached unwinds an example after the check reached its verdict.
@@ -126,6 +130,7 @@ type Recorder struct {
 	mu      sync.Mutex
 	steps   []step
 	defines []define
+	explain string
 }
 
 // define is a shell variable the replay script sets before its steps.
@@ -142,6 +147,21 @@ func (r *Recorder) reset() {
 	defer r.mu.Unlock()
 	r.steps = r.steps[:0]
 	r.defines = r.defines[:0]
+	r.explain = ""
+}
+
+// Explain adds to what the check's failure says beyond rapid's message,
+// for the current example (e.g. the timings of a concurrent history). rapid
+// compares failure messages to know a shrunk example fails the same way,
+// so a message must not vary between runs of one example (ids minted per
+// run, timings); such details go here. The text is redacted.
+func (r *Recorder) Explain(text string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.explain != "" {
+		r.explain += "\n"
+	}
+	r.explain += r.t.run.tgt.Redact(text)
 }
 
 // Define sets a shell variable at the top of the replay script, unless

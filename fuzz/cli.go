@@ -26,7 +26,9 @@ func cliLine(principal, op string, body []byte, vars map[string]string, query st
 	for v := range vars {
 		values = append(values, v)
 	}
-	sort.Slice(values, func(i, j int) bool { return len(values[i]) > len(values[j]) || (len(values[i]) == len(values[j]) && values[i] < values[j]) })
+	sort.Slice(values, func(i, j int) bool {
+		return len(values[i]) > len(values[j]) || (len(values[i]) == len(values[j]) && values[i] < values[j])
+	})
 	for _, v := range values {
 		if strings.Contains(v, "'") {
 			continue

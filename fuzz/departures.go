@@ -118,4 +118,3 @@ func reftargetSkip(c inputgen.Case) bool {
 	}
 	return false
 }
-

@@ -78,4 +78,3 @@ func TestHandshakeIDPropertyFails(t *testing.T) {
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "want InvalidInputException")
 }
-

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -165,6 +166,9 @@ func (m *machine) otherOrg() *org {
 func (m *machine) actions() map[string]func(*rapid.T) {
 	return map[string]func(*rapid.T){
 		"invite":               m.invite,
+		"accept":               m.answer("AcceptHandshake"),
+		"decline":              m.answer("DeclineHandshake"),
+		"cancel":               m.answer("CancelHandshake"),
 		"respond":              m.respond,
 		"describe":             m.describeAction,
 		"listForAccount":       m.listForAccountAction,
@@ -279,6 +283,12 @@ func (m *machine) respond(rt *rapid.T) {
 	op := rapid.SampledFrom(ops).Draw(rt, "operation")
 	m.need(rt, op)
 	caller := m.pickAccount(rt, "caller")
+	m.respondAs(rt, h, op, caller)
+}
+
+// respondAs sends op on h as caller and judges the answer from every
+// state h may be in.
+func (m *machine) respondAs(rt *rapid.T, h *handshake, op string, caller *account) {
 	r := m.send(rt, caller, op, map[string]any{"HandshakeId": h.id}, fmt.Sprintf("%s (%s) calls %s on %s %s", caller.name, role(caller, h), op, h.action, h.name), "")
 	j := judgeResponse(h, caller, op, answerOf(r))
 	if !j.pass {
@@ -311,6 +321,31 @@ func (m *machine) respond(rt *rapid.T) {
 				m.dirtyH[x] = true
 			}
 		}
+	}
+}
+
+// answer has a party respond as the API intends: the recipient accepts
+// or declines an open handshake addressed to it, the sender cancels one it
+// sent (the responses the contract allows, drawn more often than random
+// callers' so that organizations grow members).
+func (m *machine) answer(op string) func(*rapid.T) {
+	return func(rt *rapid.T) {
+		m.need(rt, op)
+		var open []*handshake
+		for _, h := range m.w.hs {
+			if h.open() {
+				open = append(open, h)
+			}
+		}
+		if len(open) == 0 {
+			rt.Skip("no open handshake")
+		}
+		h := rapid.SampledFrom(open).Draw(rt, "handshake")
+		caller := h.recipient
+		if op == "CancelHandshake" {
+			caller = h.org.mgmt
+		}
+		m.respondAs(rt, h, op, caller)
 	}
 }
 
@@ -708,9 +743,9 @@ func (m *machine) listAccounts(rt *rapid.T, o *org, page int, prefix string) {
 		want = append(want, a.name)
 		switch n := seen[a.p.AccountID]; {
 		case n == 0:
-			m.fail(rt, op+" of "+o.name, a.name+" ("+a.p.AccountID+") listed once", "not listed on any page", accountsSource)
+			m.fail(rt, op+" of "+o.name, a.name+" listed once", "not listed on any page", accountsSource)
 		case n > 1:
-			m.fail(rt, op+" of "+o.name, a.name+" ("+a.p.AccountID+") listed once", fmt.Sprintf("listed %d times", n), accountsSource)
+			m.fail(rt, op+" of "+o.name, a.name+" listed once", fmt.Sprintf("listed %d times", n), accountsSource)
 		}
 		delete(seen, a.p.AccountID)
 	}
@@ -746,7 +781,9 @@ func (m *machine) describeOrganization(rt *rapid.T, a *account, prefix string) {
 		return
 	}
 	m.expect(rt, r, oracle.Expectation{Success: true, Source: "model: DescribeOrganization retrieves information about the organization that the user's account belongs to"}, "DescribeOrganization")
-	var out struct{ Organization struct{ Id, MasterAccountId string } }
+	var out struct {
+		Organization struct{ Id, MasterAccountId string }
+	}
 	_ = json.Unmarshal(r.Body, &out)
 	if out.Organization.Id != a.org.id || (out.Organization.MasterAccountId != "" && out.Organization.MasterAccountId != a.org.mgmt.p.AccountID) {
 		m.fail(rt, "DescribeOrganization by "+a.name, fmt.Sprintf("organization %s (%s) managed by %s", a.org.name, a.org.id, a.org.mgmt.p.AccountID),
@@ -840,13 +877,49 @@ func (m *machine) handshake(rt *rapid.T, r *endpoint.Response) oracle.Handshake 
 	return hh
 }
 
-// fail ends the example as a counterexample.
+// fail ends the example as a counterexample. rapid's message names
+// everything by the replay script's variables (ids differ from run to run,
+// and rapid shrinks only towards failures with the same message); the
+// check's account of the failure keeps the ids.
 func (m *machine) fail(rt *rapid.T, what, expected, observed, source string) {
 	msg := fmt.Sprintf("%s\n  expected: %s\n  observed: %s", what, expected, observed)
 	if source != "" {
 		msg += "\n  source: " + source
 	}
-	rt.Fatalf("%s", msg)
+	stable := m.stable(msg)
+	if stable != msg {
+		m.rec.Explain("with the ids of the last run: " + msg)
+	}
+	rt.Fatalf("%s", stable)
+}
+
+// stable replaces the ids of a message by the replay script's variables,
+// and ids the scenario does not know by their shape.
+func (m *machine) stable(s string) string {
+	values := make([]string, 0, len(m.vars))
+	for v := range m.vars {
+		values = append(values, v)
+	}
+	slices.SortFunc(values, func(a, b string) int { return len(b) - len(a) })
+	for _, v := range values {
+		s = strings.ReplaceAll(s, v, "$"+m.vars[v])
+	}
+	for _, re := range idShapes {
+		s = re.re.ReplaceAllString(s, re.with)
+	}
+	return s
+}
+
+// idShapes are ids that differ from run to run.
+var idShapes = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`\bh-[0-9a-z]{8,32}\b`), "h-…"},
+	{regexp.MustCompile(`\bo-[0-9a-z]{10,32}\b`), "o-…"},
+	{regexp.MustCompile(`\b[0-9]{12}\b`), "(account)"},
+	{regexp.MustCompile(`NextToken "[^"]*"`), "NextToken …"},
+	{regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`), "(request id)"},
 }
 
 // nextName is the next replay variable with prefix (H1, H2, …).

@@ -80,15 +80,15 @@ func linearExample(t *check.T, rt *rapid.T, rec *check.Recorder) {
 	}
 	callers := []*account{x, m.mgmt, m.other}
 	ops := []string{"AcceptHandshake", "DeclineHandshake", "CancelHandshake", "DescribeHandshake"}
-	n := rapid.IntRange(2, 4).Draw(rt, "concurrent calls")
-	var calls []linCall
-	for i := range n {
-		c := linCall{op: rapid.SampledFrom(ops).Draw(rt, fmt.Sprintf("operation %d", i+1)),
-			hs: rapid.IntRange(0, len(m.w.hs)-1).Draw(rt, fmt.Sprintf("handshake %d", i+1)), caller: rapid.SampledFrom(callers).Draw(rt, fmt.Sprintf("caller %d", i+1))}
+	call := rapid.Custom(func(rt *rapid.T) linCall {
+		return linCall{op: rapid.SampledFrom(ops).Draw(rt, "operation"), hs: rapid.IntRange(0, len(m.w.hs)-1).Draw(rt, "handshake"),
+			caller: rapid.SampledFrom(callers).Draw(rt, "caller")}
+	})
+	calls := rapid.SliceOfN(call, 2, 4).Draw(rt, "concurrent calls")
+	for _, c := range calls {
 		if !m.has(c.op) {
 			rt.Skip(c.op + " is not implemented")
 		}
-		calls = append(calls, c)
 	}
 	// Read back afterwards: every handshake as its sender, and the
 	// account's organization.
@@ -125,7 +125,13 @@ func linearExample(t *check.T, rt *rapid.T, rec *check.Recorder) {
 	}
 	res, _ := porcupine.CheckOperationsVerbose(m.linModel(x), history, 5*time.Second)
 	if res == porcupine.Illegal {
-		rt.Fatalf("the answers fit no order of the calls (not linearizable):\n%s", timeline(history))
+		rec.Explain("the history, as a timeline (sent → answered):\n" + timeline(history))
+		var calls []string
+		for _, op := range history {
+			calls = append(calls, op.Input.(linCall).label+" → "+outcome(op.Output.(linAnswer)))
+		}
+		m.fail(rt, "the answers fit no order of the calls (not linearizable)", "some order of the calls that explains every answer",
+			strings.Join(calls, "; "), "the transition table (specs/transitions.json), each call atomic")
 	}
 }
 
@@ -298,15 +304,24 @@ func timeline(history []porcupine.Operation) string {
 		}
 		bar[from] = '['
 		bar[min(to, width-1)] = ']'
-		c, a := op.Input.(linCall), op.Output.(linAnswer)
-		ans := a.a.Summary
-		if a.a.Success && a.a.State != "" {
-			ans = "success, " + a.a.State
-		}
-		if a.org != "" {
-			ans = "success, organization " + a.org
-		}
-		fmt.Fprintf(&b, "  %7.2fms |%s| %s → %s\n", float64(op.Call-t0)/1e6, bar, c.label, ans)
+		c := op.Input.(linCall)
+		fmt.Fprintf(&b, "  %7.2fms |%s| %s → %s\n", float64(op.Call-t0)/1e6, bar, c.label, outcome(op.Output.(linAnswer)))
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// outcome is an answer in a few words: the state or organization a success
+// shows, or the error code.
+func outcome(a linAnswer) string {
+	switch {
+	case a.org != "":
+		return "success, organization " + a.org
+	case a.a.Success && a.a.State != "":
+		return "success, " + a.a.State
+	case a.a.Success:
+		return "success"
+	case a.a.Code != "":
+		return a.a.Code
+	}
+	return a.a.Summary
 }

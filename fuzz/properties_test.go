@@ -1,12 +1,14 @@
 package fuzz
 
 import (
+	"flag"
 	"context"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -16,6 +18,10 @@ import (
 	"github.com/orgconform/orgconform/reftarget"
 )
 
+// shrinkTime bounds the shrinking of a planted fault's counterexample:
+// enough to reach the stated bounds, short enough for go test.
+const shrinkTime = 4 * time.Second
+
 // runProperties runs the properties whose id matches filter against h
 // with examples and steps, and returns the report.
 func runProperties(t *testing.T, h http.Handler, filter string, examples, steps int, seed uint64) *check.Report {
@@ -24,7 +30,9 @@ func runProperties(t *testing.T, h http.Handler, filter string, examples, steps 
 	t.Cleanup(srv.Close)
 	tgt, err := endpoint.New(endpoint.Config{Endpoint: srv.URL})
 	require.NoError(t, err)
+	restoreRapid(t)
 	require.NoError(t, check.ConfigureRapid(examples, steps, seed))
+	require.NoError(t, check.ConfigureShrinking(shrinkTime))
 	return check.Execute(context.Background(), tgt, Checks(), check.Options{Filter: regexp.MustCompile(filter), Prepare: fixture.Discover, Parallel: 4})
 }
 
@@ -51,4 +59,20 @@ func counterexample(r check.Result) string {
 		b.WriteString(line + "\n")
 	}
 	return b.String() + r.Counterexample.Replay + "\n" + r.Counterexample.Command
+}
+
+// restoreRapid puts rapid's flags back after the test, so that the tests
+// that call rapid.Check themselves run as configured.
+func restoreRapid(t *testing.T) {
+	saved := map[string]string{}
+	for _, name := range []string{"rapid.checks", "rapid.steps", "rapid.seed", "rapid.shrinktime"} {
+		if f := flag.Lookup(name); f != nil {
+			saved[name] = f.Value.String()
+		}
+	}
+	t.Cleanup(func() {
+		for name, v := range saved {
+			_ = flag.Set(name, v)
+		}
+	})
 }

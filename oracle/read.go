@@ -31,9 +31,9 @@ func Read(op, action, role string) (e Expectation, ok bool) {
 	}
 	switch {
 	case undecided:
-		e.Why = "the sources neither allow nor forbid a " + role + " this read"
+		e.Why = "the sources neither allow nor forbid the handshake's " + role + " this read"
 	case !allowed:
-		e.Why = "a " + role + " may not see the handshake"
+		e.Why = "the handshake's " + role + " may not see it"
 	}
 	return e, true
 }
