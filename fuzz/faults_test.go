@@ -251,7 +251,5 @@ func TestLinearizableCatchesALostUpdate(t *testing.T) {
 	assert.Contains(t, r.Observed, "|", "a timeline")
 }
 
-
-
 // regexpBody finds the body a curl replay line sends.
 var regexpBody = regexp.MustCompile(`--data-binary '((?:[^']|'\\'')*)'`)

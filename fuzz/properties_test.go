@@ -1,8 +1,8 @@
 package fuzz
 
 import (
-	"flag"
 	"context"
+	"flag"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
