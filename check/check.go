@@ -34,6 +34,10 @@ type Check struct {
 	// After marks a check that judges what the others observed (run-wide
 	// error checks): it runs once every other check has finished.
 	After bool
+	// Early marks a long check (a property): the run starts it before the
+	// others, so that it overlaps the many short ones instead of finishing
+	// the run alone. Reports keep the list's order.
+	Early bool
 	// Run is the body.
 	Run func(*T)
 }

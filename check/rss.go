@@ -11,3 +11,7 @@ func peakRSS() int64 {
 	}
 	return ru.Maxrss * 1024 // kilobytes on Linux
 }
+
+// PeakRSS is the process's peak resident memory in bytes so far (0 where
+// the system does not say), as reports give it.
+func PeakRSS() int64 { return peakRSS() }

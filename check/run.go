@@ -283,6 +283,7 @@ func Execute(ctx context.Context, tgt *endpoint.Target, checks []Check, opts Opt
 			first = append(first, i)
 		}
 	}
+	sort.SliceStable(first, func(i, j int) bool { return sel[first[i]].Early && !sel[first[j]].Early })
 	for _, batch := range [][]int{first, after} {
 		rs.pool(ctx, batch, func(i int) {
 			results[i] = rs.execute(ctx, sel[i])

@@ -41,12 +41,12 @@ func Checks() []check.Check {
 	}
 	return append(out,
 		check.Check{
-			ID: "property/lifecycle", Group: Group,
+			ID: "property/lifecycle", Group: Group, Early: true,
 			Needs: check.Needs{Ops: []string{"InviteAccountToOrganization", "AcceptHandshake"}, Principals: lifecycleNeeds, Invitations: propertyInvitations},
 			Run:   lifecycle,
 		},
 		check.Check{
-			ID: "property/linearizable", Group: Group,
+			ID: "property/linearizable", Group: Group, Early: true,
 			Needs: check.Needs{Ops: []string{"InviteAccountToOrganization", "AcceptHandshake", "CancelHandshake"}, Principals: linearNeeds, Invitations: propertyInvitations},
 			Run:   linearizable,
 		},

@@ -187,6 +187,10 @@ func writeFailure(w io.Writer, r check.Result) {
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "    note:     %s\n", visible(n))
 	}
+	if c := r.Counterexample; c != nil {
+		writeCounterexample(w, r, c)
+		return
+	}
 	if r.Exchange != "" {
 		fmt.Fprintln(w, "    exchanges:")
 		for _, line := range strings.Split(strings.TrimRight(visible(r.Exchange), "\n"), "\n") {
@@ -194,6 +198,25 @@ func writeFailure(w io.Writer, r check.Result) {
 		}
 	}
 	fmt.Fprintf(w, "    rerun: %s\n\n", r.Rerun)
+}
+
+// writeCounterexample prints a property's shrunk failure: the numbered
+// steps with their exchanges, the replay script, and the seed and command
+// that reproduce it.
+func writeCounterexample(w io.Writer, r check.Result, c *check.Counterexample) {
+	fmt.Fprintf(w, "    counterexample (%d steps, after %d examples):\n", len(c.Steps), r.Examples)
+	for _, st := range c.Steps {
+		for _, line := range strings.Split(strings.TrimRight(visible(st), "\n"), "\n") {
+			fmt.Fprintf(w, "      %s\n", line)
+		}
+	}
+	if c.Replay != "" {
+		fmt.Fprintln(w, "    replay script (aws CLI; principals from the environment):")
+		for _, line := range strings.Split(strings.TrimRight(visible(c.Replay), "\n"), "\n") {
+			fmt.Fprintf(w, "      %s\n", line)
+		}
+	}
+	fmt.Fprintf(w, "    seed: %s\n    reproduce: %s\n\n", c.Seed, c.Command)
 }
 
 func orDash(s string) string {

@@ -5,6 +5,7 @@
 //	runner serve [flags]      serve the embedded reference target
 //	runner sdk VERSION[,…]    replay the goldens through aws-sdk-go-v2 versions and compare them
 //	runner merge REPORT.json… combine the reports of a run's shards into one verdict
+//	runner fuzz [flags]       run the properties in rounds for --duration (a fuzz campaign)
 //
 // Exit status: 0 no check failed, 1 a check failed, 2 bad usage or an
 // unreachable target (runner sdk: 1 a difference between a version and
@@ -27,6 +28,7 @@ var commands = map[string]command{
 	"serve": serveCmd,
 	"sdk":   sdkCmd,
 	"merge": mergeCmd,
+	"fuzz":  fuzzCmd,
 }
 
 func main() {
@@ -41,7 +43,7 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(stderr, "runner: unknown command %q (commands: serve, sdk, merge; no command runs the checks)\n", name)
+		fmt.Fprintf(stderr, "runner: unknown command %q (commands: serve, sdk, merge, fuzz; no command runs the checks)\n", name)
 		return 2
 	}
 	return cmd(args, stdout, stderr)

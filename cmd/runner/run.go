@@ -47,7 +47,8 @@ type runFlags struct {
 	invitationBudget int
 	finalizingWait   time.Duration
 	spacing          time.Duration
-	set              map[string]bool // flags given on the command line
+	propertyFlags
+	set map[string]bool // flags given on the command line
 }
 
 // defaultParallel suits a network-bound target: several requests in
@@ -57,6 +58,7 @@ func defaultParallel() int { return max(8, 4*runtime.NumCPU()) }
 // runUsage is the first line of the default command's help.
 const runUsage = `usage: runner [flags]               run the conformance checks (against the embedded reference target unless --endpoint or --target-file)
        runner serve [flags]         serve the embedded reference target
+       runner fuzz [flags]          run the properties for --duration (a fuzz campaign)
        runner <command> --help      the flags of a command`
 
 func runFlagSet(f *runFlags) *flag.FlagSet {
@@ -71,13 +73,14 @@ func runFlagSet(f *runFlags) *flag.FlagSet {
 	fs.StringVar(&f.junitPath, "junit", "", "write JUnit XML to this file (- for stdout)")
 	fs.StringVar(&f.markdownPath, "markdown", "", "write a markdown fidelity summary to this file (- for stdout), e.g. $GITHUB_STEP_SUMMARY")
 	fs.BoolVar(&f.quiet, "quiet", false, "print only the capabilities, the failures and the summary")
-	fs.Int64Var(&f.seed, "seed", 0, "seed for account ids (default: random; the report shows it)")
+	fs.Int64Var(&f.seed, "seed", 0, "seed for account ids and the properties' examples (default: random; the report shows it)")
 	fs.BoolVar(&f.allowUnsupported, "allow-unsupported", false, "do not count checks the target does not support as failures")
 	fs.BoolVar(&f.list, "list", false, "list the check ids (filtered by --run and --shard) and exit")
 	fs.IntVar(&f.parallel, "parallel", 0, fmt.Sprintf("checks run at once (default %d; 1 with --target-file, since real AWS throttles)", defaultParallel()))
 	fs.StringVar(&f.shard, "shard", "", "run only the K-th of N deterministic slices of the checks, as K/N (for CI build matrices; combine with runner merge)")
 	fs.IntVar(&f.invitationBudget, "invitation-budget", -1, "invitations the run may send; checks beyond it are left for the next run (default with a target file for real AWS: the daily quota less what the organization sent in the last 24 hours; -1: no budget)")
 	fs.DurationVar(&f.finalizingWait, "finalizing-wait", 5*time.Minute, "with a target file: how long to wait out a new organization that is still finalizing (FinalizingOrganizationException; AWS says up to an hour)")
+	addPropertyFlags(fs, &f.propertyFlags, defaultExamples, defaultSteps)
 	fs.DurationVar(&f.spacing, "membership-spacing", 2*time.Second, "with a target file for real AWS: the least time between two membership changes (accepting an invitation, removing or leaving), whose rate AWS limits without a documented number")
 	return fs
 }
@@ -104,6 +107,9 @@ func parseRunFlags(args []string) (*runFlags, error) {
 		return nil, fmt.Errorf("--invitation-budget must be -1 (none) or more, got %d", f.invitationBudget)
 	case f.finalizingWait < 0 || f.spacing < 0:
 		return nil, errors.New("--finalizing-wait and --membership-spacing must not be negative")
+	}
+	if err := f.propertyFlags.validate(); err != nil {
+		return nil, err
 	}
 	stdout := 0
 	for _, p := range []string{f.jsonPath, f.junitPath, f.markdownPath} {
@@ -177,6 +183,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		return usage(stderr, err)
 	}
 	defer shutdown()
+	if err := f.configure(tgt.Seed()); err != nil {
+		return usage(stderr, err)
+	}
 
 	parallel := f.parallel
 	if parallel == 0 {
@@ -202,6 +211,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(console)
 	report.WriteConsole(console, rep, ropts)
 	if err := outputs.write(rep, ropts); err != nil {
+		return usage(stderr, err)
+	}
+	if err := writeFailures(f.failures, rep); err != nil {
 		return usage(stderr, err)
 	}
 	if !report.Passed(rep, ropts) {
@@ -286,6 +298,9 @@ func rerunHint(f *runFlags) func(pattern string) string {
 	}
 	if f.seed != 0 {
 		args = append(args, "--seed", fmt.Sprint(f.seed))
+	}
+	if f.set["steps"] {
+		args = append(args, "--steps", fmt.Sprint(f.steps)) // a property's draws depend on it
 	}
 	prefix := strings.Join(args, " ")
 	return func(pattern string) string { return prefix + " --run " + pattern }

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/orgconform/orgconform/check"
+)
+
+// The property budget of the default run: small enough that the whole run
+// stays within two seconds on the embedded target (README, "Seeds and
+// budgets"); runner fuzz runs longer campaigns.
+const (
+	defaultExamples = 8
+	defaultSteps    = 12
+	// defaultShrink bounds the time rapid spends shrinking one failure.
+	defaultShrink = 10 * time.Second
+)
+
+// propertyFlags are the flags that budget the properties.
+type propertyFlags struct {
+	examples int
+	steps    int
+	shrink   time.Duration
+	failures string
+}
+
+func addPropertyFlags(fs *flag.FlagSet, f *propertyFlags, examples, steps int) {
+	fs.IntVar(&f.examples, "examples", examples, "examples each property tries")
+	fs.IntVar(&f.steps, "steps", steps, "average actions of a stateful property's example")
+	fs.DurationVar(&f.shrink, "shrink-time", defaultShrink, "the longest a property spends shrinking a failure to a minimal counterexample")
+	fs.StringVar(&f.failures, "failures", "", "write each failed property's counterexample (steps, replay script, command) into this directory")
+}
+
+func (f *propertyFlags) validate() error {
+	switch {
+	case f.examples < 1:
+		return fmt.Errorf("--examples must be at least 1, got %d", f.examples)
+	case f.steps < 1:
+		return fmt.Errorf("--steps must be at least 1, got %d", f.steps)
+	case f.shrink <= 0:
+		return fmt.Errorf("--shrink-time must be positive, got %s", f.shrink)
+	}
+	return nil
+}
+
+// configure sets rapid for the run: the budget, and the run's seed, so
+// that --seed N reruns the same examples.
+func (f *propertyFlags) configure(seed int64) error {
+	if err := check.ConfigureRapid(f.examples, f.steps, uint64(seed)); err != nil {
+		return err
+	}
+	return check.ConfigureShrinking(f.shrink)
+}
+
+// writeFailures writes, for every failed check with a counterexample,
+// DIR/<id>.txt (the failure, the numbered steps with their exchanges, the
+// seed and the command) and DIR/<id>.sh (the replay script). Nothing is
+// written without --failures.
+func writeFailures(dir string, rep *check.Report) error {
+	if dir == "" {
+		return nil
+	}
+	for _, r := range rep.Results {
+		c := r.Counterexample
+		if r.Status != check.Fail || c == nil {
+			continue
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("--failures: %w", err)
+		}
+		base := filepath.Join(dir, fileName(r.ID))
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s failed against %s\n\nexpected: %s\nobserved: %s\n\nseed: %s\nreproduce: %s\n\ncounterexample (%d steps):\n\n%s\n",
+			r.ID, rep.Target, r.Expected, r.Observed, c.Seed, c.Command, len(c.Steps), strings.Join(c.Steps, "\n"))
+		if err := os.WriteFile(base+".txt", []byte(b.String()), 0o644); err != nil {
+			return fmt.Errorf("--failures: %w", err)
+		}
+		if c.Replay != "" {
+			if err := os.WriteFile(base+".sh", []byte(c.Replay), 0o755); err != nil {
+				return fmt.Errorf("--failures: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// fileName turns a check id into a file name: property/input/X →
+// property-input-X.
+func fileName(id string) string { return unsafeName.ReplaceAllString(id, "-") }
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
