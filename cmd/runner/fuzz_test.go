@@ -194,4 +194,3 @@ func TestFuzzCampaignMemoryIsFlat(t *testing.T) {
 	require.Greater(t, n2, 2*n1, "the longer campaign ran more rounds")
 	assert.LessOrEqual(t, long, max(short+short/4, short+4<<20), "the live heap grew with the campaign's length")
 }
-
