@@ -227,7 +227,7 @@ func lostUpdate(next http.Handler) http.Handler {
 		before := httptest.NewRecorder()
 		next.ServeHTTP(before, read)
 		wasOpen := before.Code == 200 && strings.Contains(before.Body.String(), `"State":"OPEN"`)
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		rec := httptest.NewRecorder()
 		next.ServeHTTP(rec, r)

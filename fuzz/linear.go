@@ -125,13 +125,16 @@ func linearExample(t *check.T, rt *rapid.T, rec *check.Recorder) {
 	}
 	res, _ := porcupine.CheckOperationsVerbose(m.linModel(x), history, 5*time.Second)
 	if res == porcupine.Illegal {
+		// rapid's message names the calls only: which of two racing calls
+		// wins varies from run to run, and rapid shrinks only towards
+		// failures with the same message. The answers are in the timeline.
 		rec.Explain("the history, as a timeline (sent → answered):\n" + timeline(history))
-		var calls []string
-		for _, op := range history {
-			calls = append(calls, op.Input.(linCall).label+" → "+outcome(op.Output.(linAnswer)))
+		var concurrent []string
+		for _, c := range calls {
+			concurrent = append(concurrent, m.label(c))
 		}
 		m.fail(rt, "the answers fit no order of the calls (not linearizable)", "some order of the calls that explains every answer",
-			strings.Join(calls, "; "), "the transition table (specs/transitions.json), each call atomic")
+			"calls sent at once: "+strings.Join(concurrent, "; ")+" (the timeline below shows the answers)", "the transition table (specs/transitions.json), each call atomic")
 	}
 }
 
@@ -302,8 +305,11 @@ func timeline(history []porcupine.Operation) string {
 		for k := from; k <= to && k < width; k++ {
 			bar[k] = '='
 		}
-		bar[from] = '['
-		bar[min(to, width-1)] = ']'
+		if to = min(to, width-1); to > from {
+			bar[from], bar[to] = '[', ']'
+		} else {
+			bar[from] = '|'
+		}
 		c := op.Input.(linCall)
 		fmt.Fprintf(&b, "  %7.2fms |%s| %s → %s\n", float64(op.Call-t0)/1e6, bar, c.label, outcome(op.Output.(linAnswer)))
 	}
