@@ -21,8 +21,9 @@ import (
 
 // lifecycleNeeds are the principals of one example of the lifecycle
 // property: two management accounts (one organization's, another
-// organization's), three accounts to invite, and an outsider.
-var lifecycleNeeds = fixture.Need{fixture.Management: 2, fixture.Recipient: 3, fixture.Outsider: 1}
+// organization's), two accounts to invite (a recipient and a would-be
+// member), and an outsider.
+var lifecycleNeeds = fixture.Need{fixture.Management: 2, fixture.Recipient: 1, fixture.Member: 1, fixture.Outsider: 1}
 
 // lifecycle is the stateful property of the whole handshake API: random
 // invitations (by account id and by email) from two organizations,
@@ -80,9 +81,7 @@ func newMachine(t *check.T, rt *rapid.T, rec *check.Recorder) *machine {
 	}
 	m.mgmt = m.account(fixture.Management)
 	m.other = m.account(fixture.Management)
-	for range 3 {
-		m.invitees = append(m.invitees, m.account(fixture.Recipient))
-	}
+	m.invitees = []*account{m.account(fixture.Recipient), m.account(fixture.Member)}
 	m.outsider = m.account(fixture.Outsider)
 	m.a = m.organization(m.mgmt, m.featureSet)
 	return m
