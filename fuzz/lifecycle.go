@@ -69,12 +69,6 @@ type machine struct {
 func newMachine(t *check.T, rt *rapid.T, rec *check.Recorder) *machine {
 	m := bareMachine(t, rec)
 	caps := t.Session().Caps()
-	if f, ok := caps.Flag(check.FlagClock); ok && f.On {
-		m.clock = true
-	}
-	if f, ok := caps.Flag(check.FlagImplicitOrganizations); ok && f.On {
-		m.implicit = true
-	}
 	m.featureSet = fixture.Billing
 	if caps.Of("CreateOrganization").Status == check.NotImplemented || !m.has("EnableAllFeatures") {
 		m.featureSet = fixture.AllFeatures
@@ -89,8 +83,16 @@ func newMachine(t *check.T, rt *rapid.T, rec *check.Recorder) *machine {
 
 // bareMachine is a machine with no account or organization yet.
 func bareMachine(t *check.T, rec *check.Recorder) *machine {
-	return &machine{t: t, rec: rec, dirtyH: map[*handshake]bool{}, dirtyA: map[*account]bool{}, dirtyO: map[*org]bool{},
+	m := &machine{t: t, rec: rec, dirtyH: map[*handshake]bool{}, dirtyA: map[*account]bool{}, dirtyO: map[*org]bool{},
 		vars: map[string]string{}, counts: map[string]int{}}
+	caps := t.Session().Caps()
+	if f, ok := caps.Flag(check.FlagClock); ok && f.On {
+		m.clock = true
+	}
+	if f, ok := caps.Flag(check.FlagImplicitOrganizations); ok && f.On {
+		m.implicit = true
+	}
+	return m
 }
 
 // has reports whether the target may implement op (not known otherwise).

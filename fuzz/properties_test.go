@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,4 +76,30 @@ func restoreRapid(t *testing.T) {
 			_ = flag.Set(name, v)
 		}
 	})
+}
+
+// TestPropertiesOnPartialTargets: on targets that lack operations or make
+// organizations implicitly, the properties use what there is and still
+// pass (or are unsupported when they lack what they cannot do without).
+func TestPropertiesOnPartialTargets(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		opts reftarget.Options
+	}{
+		{"implicit organizations", reftarget.Options{ImplicitOrganizations: true}},
+		{"no reads, no all-features", reftarget.Options{Without: []string{"DescribeHandshake", "ListHandshakesForOrganization", "EnableAllFeatures", "DescribeOrganization"}}},
+		{"no accept", reftarget.Options{Without: []string{"AcceptHandshake"}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rep := runProperties(t, reftarget.New(c.opts), "^property/(lifecycle|linearizable|input/DescribeHandshake)$", 5, 15, 3)
+			for _, r := range rep.Results {
+				switch {
+				case slices.Contains(c.opts.Without, r.Operation), c.name == "no accept" && r.Operation == "":
+					require.Equal(t, check.Unsupported, r.Status, "%s: %s", r.ID, r.Observed)
+				default:
+					require.Equal(t, check.Pass, r.Status, "%s: %s\n%s", r.ID, r.Observed, counterexample(r))
+				}
+			}
+		})
+	}
 }
