@@ -14,6 +14,11 @@
 //     throttled calls and a timeout budget per operation), verdicts (Failf,
 //     Skipf, Blockedf), evidence (every exchange of the check, numbered),
 //     notes, principals, and cleanups.
+//   - T.Property runs a pgregory.net/rapid property as a check: examples
+//     counted, cleanups per example, a failure shrunk to a counterexample
+//     (numbered steps with their exchanges, an aws CLI replay script, the
+//     seed and the command that reproduce it). ConfigureRapid sets the
+//     budget and seed outside go test.
 //   - Capabilities records, per operation, whether the target implements
 //     it; once an operation has answered as implemented, a "not
 //     implemented" answer from it is a failure, never unsupported.
@@ -21,5 +26,6 @@
 // Files by concern: check.go (Check, Result, Status), t.go (T and its
 // verdicts), call.go (calls, retries, judging answers), caps.go
 // (capabilities), principals.go (who calls), observe.go (what the run-wide
-// checks judge), run.go (Execute, Report), gotest.go (Run).
+// checks judge), run.go (Execute, Report), gotest.go (Run), property.go
+// (Property, Recorder, ConfigureRapid).
 package check

@@ -21,7 +21,8 @@ import (
 // steps of the last, shrunk example become the check's counterexample (the
 // numbered steps with their exchanges, the replay script the steps wrote,
 // and the seed and command that reproduce it), and the check fails with
-// rapid's account of the failure. The result counts the examples tried.
+// rapid's account of the failure. The result counts the examples tried
+// (up to the first that failed; the runs that shrink it are not counted).
 //
 // Cleanups a fixture registers during an example run when the example
 // ends, so every example starts from scratch. A verdict reached inside an
@@ -32,6 +33,7 @@ func (t *T) Property(prop func(rt *rapid.T, rec *Recorder)) {
 	rec := &Recorder{t: t}
 	tb := &rapidTB{t: t}
 	var verdict any // the stop of a verdict reached inside an example
+	failed := false // an example failed: later runs reproduce and shrink it
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -46,12 +48,18 @@ func (t *T) Property(prop func(rt *rapid.T, rec *Recorder)) {
 			}
 			rec.reset()
 			t.mu.Lock()
-			t.result.Examples++
+			if !failed {
+				t.result.Examples++
+			}
 			t.example = &[]cleanup{}
 			t.mu.Unlock()
 			defer t.endExample()
 			defer func() {
-				if p := recover(); p != nil {
+				p := recover()
+				if p != nil || rt.Failed() {
+					failed = true
+				}
+				if p != nil {
 					if _, ok := p.(stop); ok {
 						verdict = p
 						panic(verdictReached{})

@@ -37,7 +37,7 @@ func TestPropertyCounterexample(t *testing.T) {
 	require.Len(t, res.Counterexample.Steps, 1)
 	assert.True(t, strings.HasPrefix(res.Counterexample.Steps[0], "#1 AcceptHandshake of a 4-character id\nPOST "), res.Counterexample.Steps[0])
 	assert.Contains(t, res.Counterexample.Replay, "aws organizations accept-handshake --handshake-id aaaa --endpoint-url $ENDPOINT")
-	assert.Regexp(t, `^\d+$`, res.Counterexample.Seed)
+	assert.Regexp(t, `^-?\d+$`, res.Counterexample.Seed)
 	assert.Contains(t, res.Counterexample.Command, "--seed "+res.Counterexample.Seed)
 }
 

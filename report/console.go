@@ -183,7 +183,7 @@ func writeFailure(w io.Writer, r check.Result) {
 	if r.Source != "" {
 		fmt.Fprintf(w, "    source:   %s\n", visible(text.Cut(r.Source, 400)))
 	}
-	fmt.Fprintf(w, "    observed: %s\n", visible(r.Observed))
+	fmt.Fprintf(w, "    observed: %s\n", strings.ReplaceAll(strings.TrimRight(visible(r.Observed), "\n"), "\n", "\n    "))
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "    note:     %s\n", visible(n))
 	}
