@@ -3,6 +3,7 @@ package check
 import (
 	"flag"
 	"fmt"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -302,9 +303,20 @@ func (r *rapidTB) Failed() bool {
 
 var rapidOnce sync.Once
 
+// The budget properties run with unless ConfigureRapid or rapid's own
+// flags (-rapid.checks, -rapid.steps, -rapid.shrinktime on a go test
+// command line) say otherwise: the default run's, which keeps it within
+// two seconds on the embedded target, rather than rapid's 100 examples.
+const (
+	DefaultExamples = 8
+	DefaultSteps    = 12
+	DefaultShrink   = 10 * time.Second
+)
+
 // ensureRapidFlags makes rapid's flags readable outside go test (rapid
-// asks testing.Short), and turns fail files off: nothing is written into
-// the working tree unasked (a counterexample carries its seed instead).
+// asks testing.Short), applies the default budget where no flag set one,
+// and turns fail files off: nothing is written into the working tree
+// unasked (a counterexample carries its seed instead).
 func ensureRapidFlags() {
 	rapidOnce.Do(func() {
 		if flag.Lookup("test.v") == nil {
@@ -312,6 +324,15 @@ func ensureRapidFlags() {
 		}
 		if !flag.Parsed() {
 			_ = flag.CommandLine.Parse(nil)
+		}
+		set := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		for name, value := range map[string]string{
+			"rapid.checks": fmt.Sprint(DefaultExamples), "rapid.steps": fmt.Sprint(DefaultSteps), "rapid.shrinktime": DefaultShrink.String(),
+		} {
+			if !set[name] && os.Getenv(strings.ToUpper(strings.ReplaceAll(name, ".", "_"))) == "" {
+				_ = flag.Set(name, value)
+			}
 		}
 		_ = flag.Set("rapid.nofailfile", "true")
 	})

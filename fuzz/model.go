@@ -297,15 +297,18 @@ func (w *world) ended(h *handshake) {
 // left applies a leaving the organization it belonged to: its open member
 // handshake may be canceled, and the request it blocked may open.
 func (w *world) left(a *account) {
-	o := a.org
 	a.org = nil
 	for _, h := range w.hs {
-		if h.action == "APPROVE_ALL_FEATURES" && h.recipient == a && h.open() {
+		if h.action != "APPROVE_ALL_FEATURES" || h.recipient != a {
+			continue
+		}
+		if h.open() {
 			h.widen("CANCELED", "EXPIRED")
-			if p := h.parent; p != nil && p.open() {
-				p.widen("OPEN", "REQUESTED", "CANCELED")
-			}
+		}
+		// The request waited for a (an approval still open, or a
+		// decline, which blocks it until a leaves): it may open now.
+		if p := h.parent; p != nil && p.open() {
+			p.widen("OPEN", "REQUESTED", "CANCELED")
 		}
 	}
-	_ = o
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"time"
@@ -30,6 +31,10 @@ const (
 	fuzzExamples = 25
 	fuzzSteps    = 30
 )
+
+// campaignMemoryLimit is the Go runtime's soft memory limit during a
+// campaign (GOMEMLIMIT overrides it).
+const campaignMemoryLimit = 96 << 20
 
 // fuzzFlags are runner fuzz's flags: the default command's, a duration,
 // and other defaults for the budget.
@@ -107,6 +112,11 @@ func fuzzCmd(args []string, stdout, stderr io.Writer) int {
 	console := stdout
 	if outputs.usesStdout() {
 		console = stderr
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit: the collector works harder near it, so that a long
+		// campaign's many short-lived targets never pile up in memory.
+		debug.SetMemoryLimit(campaignMemoryLimit)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -16,10 +16,10 @@ import (
 // stays within two seconds on the embedded target (README, "Seeds and
 // budgets"); runner fuzz runs longer campaigns.
 const (
-	defaultExamples = 8
-	defaultSteps    = 12
+	defaultExamples = check.DefaultExamples
+	defaultSteps    = check.DefaultSteps
 	// defaultShrink bounds the time rapid spends shrinking one failure.
-	defaultShrink = 10 * time.Second
+	defaultShrink = check.DefaultShrink
 )
 
 // propertyFlags are the flags that budget the properties.
