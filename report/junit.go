@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/orgconform/orgconform/check"
 )
@@ -60,7 +61,11 @@ func WriteJUnit(w io.Writer, rep *check.Report, opts Options) error {
 		}
 		s := &all.Suites[i]
 		c := junitCase{Name: r.ID, ClassName: "orgconform." + r.Group, Time: seconds(r.Duration.Seconds())}
-		detail := fmt.Sprintf("operation: %s\nexpected: %s\nsource: %s\nobserved: %s\nrerun: %s\n\n%s", r.Operation, r.Expected, r.Source, r.Observed, r.Rerun, r.Exchange)
+		evidence := r.Exchange
+		if c := r.Counterexample; c != nil {
+			evidence = fmt.Sprintf("counterexample (seed %s; reproduce: %s):\n%s\n\nreplay script:\n%s", c.Seed, c.Command, strings.Join(c.Steps, "\n"), c.Replay)
+		}
+		detail := fmt.Sprintf("operation: %s\nexpected: %s\nsource: %s\nobserved: %s\nrerun: %s\n\n%s", r.Operation, r.Expected, r.Source, r.Observed, r.Rerun, evidence)
 		switch {
 		case r.Status == check.Fail:
 			c.Failure = &junitMessage{Message: r.Observed, Type: "fail", Text: detail}

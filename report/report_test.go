@@ -138,3 +138,31 @@ func TestMarkdown(t *testing.T) {
 	assert.Contains(t, out, "- `a/fail`: expected HandshakeAlreadyInStateException; observed HandshakeNotFoundException &lt;&amp;&gt;")
 	assert.Contains(t, out, "- 2 checks: EnableAllFeatures not implemented")
 }
+
+// TestCounterexampleRendering: a failed property shows its shrunk steps,
+// replay script, seed and command in the console and in JUnit, and the
+// JSON report carries them.
+func TestCounterexampleRendering(t *testing.T) {
+	rep := &check.Report{Target: "t", Results: []check.Result{{ID: "property/lifecycle", Group: "property", Status: check.Fail,
+		Expected: "no counterexample", Observed: "ListAccounts of O1\n  observed: listed 2 times", Examples: 3, Requests: 40, Exchange: "#1 raw evidence",
+		Counterexample: &check.Counterexample{Seed: "-42", Steps: []string{"#1 MANAGEMENT_1 creates organization O1\nPOST / HTTP/1.1", "#2 check: MANAGEMENT_1 lists the accounts of O1"},
+			Replay: "#!/bin/sh\nO1=$(aws organizations create-organization)\n", Command: "runner --run '^property/lifecycle$' --seed -42"}}}}
+	var buf bytes.Buffer
+	WriteConsole(&buf, rep, Options{})
+	out := buf.String()
+	assert.Contains(t, out, "    observed: ListAccounts of O1\n      observed: listed 2 times\n")
+	assert.Contains(t, out, "counterexample (2 steps, after 3 examples):\n      #1 MANAGEMENT_1 creates organization O1\n      POST / HTTP/1.1\n")
+	assert.Contains(t, out, "replay script (aws CLI; principals from the environment):\n      #!/bin/sh\n")
+	assert.Contains(t, out, "    seed: -42\n    reproduce: runner --run '^property/lifecycle$' --seed -42\n")
+	assert.NotContains(t, out, "raw evidence", "the counterexample replaces the raw evidence")
+
+	buf.Reset()
+	require.NoError(t, WriteJUnit(&buf, rep, Options{}))
+	assert.Contains(t, buf.String(), "counterexample (seed -42; reproduce: runner --run")
+
+	data, err := JSON(rep)
+	require.NoError(t, err)
+	require.NoError(t, schemas.ValidateReport(data))
+	assert.Contains(t, string(data), `"examples": 3`)
+	assert.Contains(t, string(data), `"replay": "#!/bin/sh`)
+}
