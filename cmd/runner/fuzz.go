@@ -53,9 +53,8 @@ func fuzzFlagSet(f *fuzzFlags) *flag.FlagSet {
 	fs.StringVar(&f.junitPath, "junit", "", "write JUnit XML to this file (- for stdout)")
 	fs.StringVar(&f.markdownPath, "markdown", "", "write a markdown summary to this file (- for stdout)")
 	fs.BoolVar(&f.quiet, "quiet", false, "print only the failures and the summary")
-	fs.IntVar(&f.parallel, "parallel", 0, fmt.Sprintf("properties run at once (default %d)", defaultParallel()))
 	fs.DurationVar(&f.duration, "duration", time.Minute, "how long the campaign runs (a property's last round may end up to a round later)")
-	addPropertyFlags(fs, &f.propertyFlags, fuzzExamples, fuzzSteps)
+	addPropertyFlags(fs, &f.propertyFlags, fuzzExamples, fuzzSteps, "examples of one round of a property")
 	return fs
 }
 
@@ -75,8 +74,6 @@ func parseFuzzFlags(args []string) (*fuzzFlags, error) {
 		return nil, fmt.Errorf("--duration must be positive, got %s", f.duration)
 	case f.timeout <= 0:
 		return nil, fmt.Errorf("--timeout must be positive, got %s", f.timeout)
-	case f.parallel < 0:
-		return nil, fmt.Errorf("--parallel must be positive, got %d", f.parallel)
 	}
 	return f, f.propertyFlags.validate()
 }

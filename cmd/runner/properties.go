@@ -30,8 +30,8 @@ type propertyFlags struct {
 	failures string
 }
 
-func addPropertyFlags(fs *flag.FlagSet, f *propertyFlags, examples, steps int) {
-	fs.IntVar(&f.examples, "examples", examples, "examples each property tries")
+func addPropertyFlags(fs *flag.FlagSet, f *propertyFlags, examples, steps int, examplesUsage string) {
+	fs.IntVar(&f.examples, "examples", examples, examplesUsage)
 	fs.IntVar(&f.steps, "steps", steps, "average actions of a stateful property's example")
 	fs.DurationVar(&f.shrink, "shrink-time", defaultShrink, "the longest a property spends shrinking a failure to a minimal counterexample")
 	fs.StringVar(&f.failures, "failures", "", "write each failed property's counterexample (steps, replay script, command) into this directory")
