@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -193,41 +194,70 @@ func campaign(ctx context.Context, f *fuzzFlags, props []check.Check, console io
 	for i, c := range props {
 		results[i] = check.Result{ID: c.ID, Group: c.Group, Operation: c.Operation, Status: check.NotRun,
 			Cause: "run interrupted", Observed: "the campaign ended before this property ran"}
+	}
+	// runRound runs one round of props[i] and reports whether the
+	// property is done (failed, or could not run).
+	runRound := func(i int) bool {
+		c := props[i]
+		tgt, _, _, shutdown, err := reach(ctx, &rf)
+		if err != nil {
+			mu.Lock()
+			cleanup = append(cleanup, c.ID+": "+err.Error())
+			mu.Unlock()
+			return true
+		}
+		rep := check.Execute(ctx, tgt, []check.Check{c}, check.Options{Prepare: prepare, Rerun: rerunHint(&rf)})
+		shutdown()
+		r := rep.Results[0]
+		mu.Lock()
+		requests += rep.Requests
+		cleanup = append(cleanup, rep.Cleanup...)
+		done := r.Status != check.Pass
+		if r.Status != check.NotRun {
+			prev := results[i]
+			if prev.Status != check.NotRun {
+				r.Examples += prev.Examples
+				r.Requests += prev.Requests
+				r.Duration += prev.Duration
+			}
+			results[i] = r
+		}
+		mu.Unlock()
+		if observe != nil {
+			observe(r)
+		}
+		if !f.quiet && done && r.Status != check.NotRun {
+			fmt.Fprintf(console, "%s: %s after %d examples (%s)\n", c.ID, r.Status, r.Examples, time.Since(start).Round(time.Second))
+		}
+		return done
+	}
+
+	// Each stateful property has a worker of its own; the input
+	// properties, each example a single request, share one, taking turns,
+	// so that they do not crowd out the long sequences.
+	var workers [][]int
+	shared := -1
+	for i, c := range props {
+		if strings.HasPrefix(c.ID, "property/input/") {
+			if shared < 0 {
+				shared = len(workers)
+				workers = append(workers, nil)
+			}
+			workers[shared] = append(workers[shared], i)
+			continue
+		}
+		workers = append(workers, []int{i})
+	}
+	for _, turn := range workers {
 		wg.Go(func() {
-			for round := 1; ctx.Err() == nil && (round == 1 || time.Since(start) < f.duration); round++ {
-				tgt, _, _, shutdown, err := reach(ctx, &rf)
-				if err != nil {
-					mu.Lock()
-					cleanup = append(cleanup, c.ID+": "+err.Error())
-					mu.Unlock()
-					return
-				}
-				rep := check.Execute(ctx, tgt, []check.Check{c}, check.Options{Prepare: prepare, Rerun: rerunHint(&rf)})
-				shutdown()
-				r := rep.Results[0]
-				mu.Lock()
-				requests += rep.Requests
-				cleanup = append(cleanup, rep.Cleanup...)
-				done := r.Status != check.Pass
-				if r.Status != check.NotRun {
-					prev := results[i]
-					if prev.Status != check.NotRun {
-						r.Examples += prev.Examples
-						r.Requests += prev.Requests
-						r.Duration += prev.Duration
+			for first := true; ctx.Err() == nil && len(turn) > 0 && (first || time.Since(start) < f.duration); first = false {
+				var left []int
+				for _, i := range turn {
+					if ctx.Err() == nil && !runRound(i) {
+						left = append(left, i)
 					}
-					results[i] = r
 				}
-				mu.Unlock()
-				if observe != nil {
-					observe(r)
-				}
-				if !f.quiet && done && r.Status != check.NotRun {
-					fmt.Fprintf(console, "%s: %s after %d examples (%s)\n", c.ID, r.Status, r.Examples, time.Since(start).Round(time.Second))
-				}
-				if done {
-					return
-				}
+				turn = left
 			}
 		})
 	}
