@@ -25,8 +25,8 @@ import (
 // rapid's account of the failure. The result counts the examples tried
 // (up to the first that failed; the runs that shrink it are not counted).
 //
-// Cleanups a fixture registers during an example run when the example
-// ends, so every example starts from scratch. A verdict reached inside an
+// Cleanups registered during an example (by fixtures or by prop) run when
+// the example ends, so that every example starts from scratch. A verdict reached inside an
 // example (a setup step the target refuses, an operation it lacks, a skip)
 // ends the property with that verdict, unshrunk.
 func (t *T) Property(prop func(rt *rapid.T, rec *Recorder)) {
