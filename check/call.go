@@ -54,7 +54,9 @@ func (t *T) Do(op string, common []string, send func(ctx context.Context) *endpo
 		r = send(t.ctx)
 		t.observe(r, common)
 		t.mu.Lock()
-		if t.tries == nil {
+		if t.tries == nil || len(t.tries) >= maxTries {
+			// Only recent answers are judged; a property sends thousands,
+			// whose bodies the map would otherwise keep alive.
 			t.tries = map[*endpoint.Response]int{}
 		}
 		t.tries[r] = i + 1
@@ -84,6 +86,9 @@ func (t *T) again(r *endpoint.Response, i int, start time.Time) (time.Duration, 
 	}
 	return 0, false
 }
+
+// maxTries bounds how many answers' attempt counts a check keeps.
+const maxTries = 64
 
 // attempts is how often Do tries a throttled call.
 const attempts = 3

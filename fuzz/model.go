@@ -268,7 +268,9 @@ func (w *world) accepted(h *handshake) {
 			return
 		}
 		for _, c := range p.children {
-			if !c.certainly("ACCEPTED") {
+			// A member that left no longer holds the request up (guide: one
+			// that declined must be removed before the process completes).
+			if c.recipient.org == p.org && !c.certainly("ACCEPTED") {
 				return
 			}
 		}
