@@ -162,8 +162,10 @@ func TestFuzzCampaign(t *testing.T) {
 // keeps only the sums of its results; the live heap, sampled after a
 // collection every few rounds, is as high at the end of a campaign as at
 // its start (medians of the first and last thirds of the samples, within
-// the larger of 25% and 2 MiB: a single large generated body, such as a
-// 100000-rune NextToken, moves one sample, not the median).
+// 4 MiB: what other rounds hold in flight when a sample is taken — a
+// lifecycle example's recorded steps, a 100000-rune generated NextToken —
+// moves samples by a few MiB, while keeping even 20 KiB a round would add
+// more than that over the test's 300-odd rounds).
 func TestFuzzCampaignMemoryIsFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a campaign")
@@ -193,7 +195,7 @@ func TestFuzzCampaignMemoryIsFlat(t *testing.T) {
 	third := len(samples) / 3
 	first, last := median(samples[:third]), median(samples[len(samples)-third:])
 	t.Logf("%d rounds, %d samples: live heap median %.1f MiB in the first third, %.1f MiB in the last", rounds, len(samples), float64(first)/(1<<20), float64(last)/(1<<20))
-	assert.LessOrEqual(t, last, max(first+first/4, first+2<<20), "the live heap grew with the campaign's length")
+	assert.LessOrEqual(t, last, first+4<<20, "the live heap grew with the campaign's length")
 }
 
 func median(xs []uint64) uint64 {
