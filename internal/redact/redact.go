@@ -4,10 +4,13 @@
 package redact
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"regexp"
+	"sort"
 	"strings"
+	"sync"
 )
 
 // Redacted replaces a secret.
@@ -105,26 +108,61 @@ var signatureShape = regexp.MustCompile(`Signature=[0-9a-fA-F]{16,}`)
 // (a line break, or an escaped \n or \r, between any two characters). It
 // also redacts anything shaped like a SigV4 signature. The zero value and
 // nil redact signatures only.
+//
+// Every encoding but the raw one needs a backslash, a percent sign or a
+// line break, so text without them is redacted by plain replacement; the
+// regular expression of every encoding is compiled only for text that has
+// one (compiling it costs far more than most exchanges it would redact).
 type Secrets struct {
-	re *regexp.Regexp // one alternation of every secret's pattern; nil if none
+	raw  []string // the secrets, longest first
+	once sync.Once
+	re   *regexp.Regexp // one alternation of every secret's pattern; nil if none
 }
 
 // NewSecrets returns a redactor for secrets; those shorter than
 // MinSecretLen are ignored.
 func NewSecrets(secrets ...string) *Secrets {
-	var alts []string
+	var raw []string
 	seen := map[string]bool{}
 	for _, s := range secrets {
 		if len(s) < MinSecretLen || seen[s] {
 			continue
 		}
 		seen[s] = true
-		alts = append(alts, pattern(s))
+		raw = append(raw, s)
 	}
-	if len(alts) == 0 {
-		return &Secrets{}
+	// Longest first, as the alternation would prefer the longer of two
+	// secrets where one contains the other.
+	sort.SliceStable(raw, func(i, j int) bool { return len(raw[i]) > len(raw[j]) })
+	return &Secrets{raw: raw}
+}
+
+// regexp returns the pattern of every secret in every encoding, compiled
+// on first use; nil when there are no secrets.
+func (r *Secrets) regexp() *regexp.Regexp {
+	r.once.Do(func() {
+		if len(r.raw) == 0 {
+			return
+		}
+		alts := make([]string, len(r.raw))
+		for i, s := range r.raw {
+			alts[i] = pattern(s)
+		}
+		r.re = regexp.MustCompile(strings.Join(alts, "|"))
+	})
+	return r.re
+}
+
+// encoded reports whether s has a character that only an encoded or split
+// secret needs: a backslash, a percent sign or a line break.
+func encoded[T string | []byte](s T) bool {
+	for i := range len(s) {
+		switch s[i] {
+		case '\\', '%', '\n', '\r':
+			return true
+		}
 	}
-	return &Secrets{re: regexp.MustCompile(strings.Join(alts, "|"))}
+	return false
 }
 
 // gap is what may stand between two characters of an echoed secret: line
@@ -155,16 +193,28 @@ func pattern(s string) string {
 
 // String returns s with every secret and signature replaced by REDACTED.
 func (r *Secrets) String(s string) string {
-	if r != nil && r.re != nil {
-		s = r.re.ReplaceAllLiteralString(s, Redacted)
+	if r != nil && len(r.raw) > 0 {
+		if encoded(s) {
+			s = r.regexp().ReplaceAllLiteralString(s, Redacted)
+		} else {
+			for _, secret := range r.raw {
+				s = strings.ReplaceAll(s, secret, Redacted)
+			}
+		}
 	}
 	return signatureShape.ReplaceAllLiteralString(s, "Signature="+Redacted)
 }
 
 // Bytes is String for a byte slice; b is not modified.
 func (r *Secrets) Bytes(b []byte) []byte {
-	if r != nil && r.re != nil {
-		b = r.re.ReplaceAllLiteral(b, []byte(Redacted))
+	if r != nil && len(r.raw) > 0 {
+		if encoded(b) {
+			b = r.regexp().ReplaceAllLiteral(b, []byte(Redacted))
+		} else {
+			for _, secret := range r.raw {
+				b = bytes.ReplaceAll(b, []byte(secret), []byte(Redacted))
+			}
+		}
 	}
 	return signatureShape.ReplaceAllLiteral(b, []byte("Signature="+Redacted))
 }
