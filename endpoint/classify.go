@@ -9,6 +9,7 @@ import (
 	"github.com/orgconform/orgconform/internal/awserr"
 	"github.com/orgconform/orgconform/internal/redact"
 	"github.com/orgconform/orgconform/internal/text"
+	"github.com/orgconform/orgconform/specs"
 	"io"
 	"net"
 	"net/http"
@@ -178,9 +179,29 @@ var unsupportedRules = []unsupportedRule{
 	}},
 	{"body text", func(r *Response) bool { return r.Status >= 300 && phraseIn(r.Body) != "" }},
 	{"HTML 500", func(r *Response) bool { return r.Status == http.StatusInternalServerError && looksHTML(r) }},
+	// A 404 that carries an error the contract knows is that error (the
+	// newer model gives HandshakeNotFoundException and others 404), not a
+	// missing operation.
 	{"404 on POST /", func(r *Response) bool {
-		return r.Status == http.StatusNotFound && r.Exchange != nil && r.Exchange.Method == http.MethodPost
+		return r.Status == http.StatusNotFound && r.Exchange != nil && r.Exchange.Method == http.MethodPost && !knownError(r.Code)
 	}},
+}
+
+// knownError reports whether code is an error the contract models or a
+// common error of every AWS action.
+func knownError(code string) bool {
+	if code == "" {
+		return false
+	}
+	c, err := specs.Load()
+	if err != nil {
+		return false
+	}
+	if _, ok := c.Error(code); ok {
+		return true
+	}
+	_, ok := c.CommonError(code)
+	return ok
 }
 
 // Unsupported reports whether the target evidently does not implement the

@@ -124,6 +124,13 @@ func TestClassifyResponses(t *testing.T) {
 			unsupported: "404 on POST /",
 		},
 		{
+			// The newer model's status for HandshakeNotFoundException: an
+			// answer, not a missing operation.
+			name:    "404 with a modeled error",
+			handler: reply(404, ct, `{"__type":"HandshakeNotFoundException","Message":"no such handshake"}`),
+			kind:    KindError, status: 404, code: "HandshakeNotFoundException",
+		},
+		{
 			name:    "truncated json",
 			handler: reply(400, ct, `{"__type":"HandshakeNotFoundExcep`),
 			kind:    KindNonJSON, status: 400,

@@ -63,7 +63,7 @@ func (s *Server) inviteAccount(c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	org, e := s.managedOrg(c)
+	org, e := s.callersOrg(c)
 	if e != nil {
 		return nil, e
 	}
@@ -75,9 +75,10 @@ func (s *Server) inviteAccount(c *call) (any, *apiError) {
 		return nil, handshakeConstraint("ALREADY_IN_AN_ORGANIZATION", "Account %s is already a member of organization %s.", recipient, org.id)
 	}
 	key := inviteKeyFor(org.id, recipient, target)
-	if h, ok := s.st.invites.get(key); ok && live(h.stateAt(c.now)) {
+	if h, ok := s.st.invites.get(key); ok && live(h.stateAt(c.now)) && (s.hooks == nil || !s.hooks.allowDuplicates) {
 		return nil, newError(errDuplicateHandshake, "Handshake %s already invites %s.", h.id, target.ID)
 	}
+	s.raceWindow(c, nil)
 	notes := ""
 	if in.Notes != nil {
 		notes = *in.Notes
