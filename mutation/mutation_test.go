@@ -37,11 +37,16 @@ func TestMutationScore(t *testing.T) {
 	if got, want := len(outcomes), len(reftarget.Faults())+len(reftarget.Variants()); got != want {
 		t.Fatalf("%d outcomes for %d faults and variants", got, want)
 	}
+	slowest := outcomes[0]
 	for _, o := range outcomes {
 		if p := o.Problem(); p != "" {
 			t.Error(p)
 		}
+		if o.Elapsed > slowest.Elapsed {
+			slowest = o
+		}
 	}
+	t.Logf("slowest run: %s, %s", slowest.Fault.Name, slowest.Elapsed.Round(time.Millisecond))
 	table := mutation.Table(outcomes)
 	t.Logf("mutation score, %d faults and %d variants in %s:\n%s", len(reftarget.Faults()), len(reftarget.Variants()), time.Since(start).Round(time.Second), table)
 	compareReadme(t, table)

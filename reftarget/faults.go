@@ -29,7 +29,8 @@ type Fault struct {
 	Source string
 	// Tied are regular expressions of the ids of the checks that, by the
 	// contract, must catch the fault: each must match at least one check,
-	// and every check it matches must fail. Empty for variants.
+	// and every check it matches must fail (or be unsupported, where the
+	// fault makes an operation look unimplemented). Empty for variants.
 	Tied []string
 
 	plant func(s *Server)
@@ -305,6 +306,39 @@ var faults = []Fault{
 				}
 			}
 		}},
+	{Name: "already-in-state-as-not-found", Kind: "errors",
+		Point:  "HandshakeAlreadyInStateException is mapped to HandshakeNotFoundException (the emulator's error table maps both to 'no open handshake')",
+		Source: srcTable + ": INVITE ACCEPTED AcceptHandshake recipient → HandshakeAlreadyInStateException",
+		Tied:   []string{`^transition/INVITE/ACCEPTED/AcceptHandshake/recipient$`, `^sdk/AcceptHandshake/already-accepted$`},
+		plant: func(s *Server) {
+			s.hooks.rename = func(e *apiError) {
+				if e.Type == errAlreadyInState {
+					e.Type = errHandshakeNotFound
+				}
+			}
+		}},
+	{Name: "refusals-as-concurrent-modification", Kind: "errors",
+		Point:  "every refusal of AcceptHandshake is ConcurrentModificationException (a catch-all 'try again')",
+		Source: "reference: AcceptHandshake errors; each refusal has its own exception (InvalidInputException, HandshakeAlreadyInStateException, …)",
+		Tied:   []string{`^input/AcceptHandshake/upper-case$`, `^transition/INVITE/ACCEPTED/AcceptHandshake/recipient$`},
+		plant: func(s *Server) {
+			s.hooks.rename = func(e *apiError) {
+				if e.op == "AcceptHandshake" {
+					e.Type, e.Reason = errConcurrentModification, ""
+				}
+			}
+		}},
+	{Name: "refusals-as-service-exception", Kind: "errors",
+		Point:  "every refusal of DeclineHandshake is ServiceException with HTTP 500 (the handler's exceptions are not mapped)",
+		Source: "reference: DeclineHandshake errors; ServiceException is a failure inside the service, not a refusal",
+		Tied:   []string{`^input/DeclineHandshake/upper-case$`},
+		plant: func(s *Server) {
+			s.hooks.rename = func(e *apiError) {
+				if e.op == "DeclineHandshake" {
+					e.Type, e.Reason = "ServiceException", ""
+				}
+			}
+		}},
 	{Name: "not-in-use-as-access-denied", Kind: "errors",
 		Point:  "an account in no organization gets AccessDeniedException (the permission check runs first and denies) instead of AWSOrganizationsNotInUseException",
 		Source: "reference: AWSOrganizationsNotInUseException — your account isn't a member of an organization",
@@ -446,6 +480,18 @@ var faults = []Fault{
 		Source: "model: HandshakePartyType ACCOUNT | ORGANIZATION | EMAIL",
 		Tied:   []string{`^accept/success/(response|schema)$`},
 		plant:  func(s *Server) { s.hooks.body = rewriteHandshakes(lowerPartyTypes) }},
+	{Name: "sender-account-party", Kind: "shape",
+		Point:  "invitations list the management account as an ACCOUNT party beside the organization and the invited party",
+		Source: "reference: the sample response's parties are the ORGANIZATION and the invited EMAIL (specs/transitions.json lifecycle INVITE partyTypes)",
+		Tied:   []string{`^golden/AcceptHandshake/sample-response$`},
+		plant: func(s *Server) {
+			s.hooks.body = rewriteHandshakes(func(h map[string]any) {
+				arn, _ := h["Arn"].(string)
+				if m := handshakeArnAccount.FindStringSubmatch(arn); m != nil && h["Action"] == actionInvite {
+					h["Parties"] = append(h["Parties"].([]any), map[string]any{"Id": m[1], "Type": partyAccount})
+				}
+			})
+		}},
 	{Name: "empty-lists-null", Kind: "shape",
 		Point:  "an empty list is answered as null ({\"Handshakes\": null}: a nil slice encoded) instead of []",
 		Source: "schemas/ListHandshakesForAccount/response.schema.json: Handshakes is an array",
@@ -453,6 +499,13 @@ var faults = []Fault{
 		plant:  func(s *Server) { s.hooks.body = rewriteEmptyLists }},
 
 	// Protocol.
+	{Name: "accept-crashes", Kind: "protocol",
+		Point:  "AcceptHandshake crashes: the web framework's HTML 500 page for every call",
+		Source: "reference: AcceptHandshake answers the handshake or a documented exception",
+		Tied:   []string{`^accept/success/(response|sdk)$`},
+		plant: func(s *Server) {
+			s.hooks.crash = map[string]bool{"AcceptHandshake": true}
+		}},
 	{Name: "no-request-id", Kind: "protocol",
 		Point:  "no x-amzn-RequestId header on any answer",
 		Source: "reference: the sample response carries x-amzn-RequestId",

@@ -53,9 +53,10 @@ type hooks struct {
 	errorForm func(w http.ResponseWriter, e *apiError)
 
 	// Protocol.
-	noRequestID         bool   // no x-amzn-RequestId header at all
-	noErrorRequestID    bool   // no x-amzn-RequestId header on errors
-	contentType         string // the Content-Type of success answers ("" : application/x-amz-json-1.1)
+	crash               map[string]bool // operations that answer an HTML 500 page
+	noRequestID         bool            // no x-amzn-RequestId header at all
+	noErrorRequestID    bool            // no x-amzn-RequestId header on errors
+	contentType         string          // the Content-Type of success answers ("" : application/x-amz-json-1.1)
 	unknownOperation    func(w http.ResponseWriter) bool
 	unsigned            bool // a request without Authorization is served as the default account
 	tooLarge            func(w http.ResponseWriter) bool

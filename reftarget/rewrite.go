@@ -109,6 +109,9 @@ func rewriteStrings(fn func(key, value string) string) func(int, []byte) []byte 
 // handshakeArn splits a handshake ARN around its organization and action.
 var handshakeArn = regexp.MustCompile(`^(arn:[^:]+:organizations::\d{12}:handshake)/o-[a-z0-9]+/[a-z_]+/(h-[0-9a-z]+)$`)
 
+// handshakeArnAccount finds the management account in a handshake ARN.
+var handshakeArnAccount = regexp.MustCompile(`^arn:[^:]+:organizations::(\d{12}):handshake/`)
+
 // shortArn drops the organization and the action from a handshake ARN.
 func shortArn(key, value string) string {
 	if key != "Arn" {

@@ -236,6 +236,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveAPI answers one AWS API request and returns what the log line needs.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, account string, status int) {
 	fail := func(e *apiError) (string, string, int) {
+		e.op = opName
 		return opName, account, s.writeFailure(w, e)
 	}
 	opName = r.Header.Get("X-Amz-Target")
@@ -276,6 +277,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 		return fail(newError(errUnknownOperation, "no operation for %s %s with X-Amz-Target %q", r.Method, r.URL.Path, r.Header.Get("X-Amz-Target")))
 	}
 	opName = op.name
+	if s.hooks != nil && s.hooks.crash[op.name] {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte("<!doctype html><html><title>500 Internal Server Error</title><h1>Internal Server Error</h1></html>"))
+		return opName, account, http.StatusInternalServerError
+	}
 	if s.missing[op.name] {
 		writeNotImplemented(w, op.name)
 		return opName, account, http.StatusNotImplemented

@@ -22,6 +22,7 @@ type apiError struct {
 	Status  int
 	Message string
 	Reason  string
+	op      string // the operation that refused, for the planted faults that rename errors
 }
 
 // Error implements error.
