@@ -31,7 +31,13 @@ var allowed = map[string][]string{
 	"contract":  {"check", "endpoint", "fixture", "golden", "oracle", "schemas", "specs"},
 	"report":    {"check", "schemas"},
 	"suite":     {"check", "contract", "fuzz"},
-	"sdkcheck":  {"golden", "sdkcheck/replay", "specs"},
+	// Differential runs drive two targets through the check runtime and
+	// the fixtures; they judge nothing against the contract.
+	"diff": {"check", "endpoint", "fixture", "inputgen"},
+	// The mutation score wires the checks to the reference target's
+	// faults, as the runner does.
+	"mutation": {"check", "contract", "endpoint", "reftarget", "report"},
+	"sdkcheck": {"golden", "sdkcheck/replay", "specs"},
 	// replay is copied into throwaway modules built against other SDK
 	// versions: it imports nothing of ours, internal/ included.
 	"sdkcheck/replay": {},
