@@ -25,9 +25,9 @@ type command func(args []string, stdout, stderr io.Writer) int
 
 // commands is the subcommand table; the empty name is the default (run).
 var commands = map[string]command{
-	"":      runCmd,
-	"serve": serveCmd,
-	"sdk":   sdkCmd,
+	"":       runCmd,
+	"serve":  serveCmd,
+	"sdk":    sdkCmd,
 	"merge":  mergeCmd,
 	"faults": faultsCmd,
 	"diff":   diffCmd,
