@@ -32,7 +32,7 @@ const (
 func TestMutationScore(t *testing.T) {
 	start := time.Now()
 	outcomes := mutation.Run(t.Context(), mutation.Options{
-		Checks: suite.Default(), Workers: max(4, 2*runtime.GOMAXPROCS(0)), Parallel: 8, Seed: 1,
+		Checks: suite.Default(), Workers: max(4, 4*runtime.GOMAXPROCS(0)), Parallel: 1, Seed: 1,
 	})
 	if got, want := len(outcomes), len(reftarget.Faults())+len(reftarget.Variants()); got != want {
 		t.Fatalf("%d outcomes for %d faults and variants", got, want)

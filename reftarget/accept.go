@@ -38,8 +38,8 @@ func (s *Server) joinOrganization(h *handshake, c *call) *apiError {
 	if !ok {
 		return newError(errInvalidTransition, "The organization %s that sent handshake %s no longer exists.", h.orgID, h.id)
 	}
-	if s.hooks != nil && s.hooks.joinFirstOrg {
-		org = s.oldestOrg()
+	if s.hooks != nil && s.hooks.joinFirstOrg && s.st.first != nil {
+		org = s.st.first
 	}
 	s.join(org, c.account, "INVITED", c.now)
 	return nil

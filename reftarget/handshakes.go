@@ -84,6 +84,7 @@ func (s *Server) respond(c *call, r response) (any, *apiError) {
 	if s.hooks.judgesStored() {
 		cur = h.state
 	}
+	cur = s.staleState(c.op, h, cur)
 	refusal, noop := s.refusal(h, cur, r, c.now)
 	if refusal != nil {
 		return nil, refusal
@@ -98,6 +99,7 @@ func (s *Server) respond(c *call, r response) (any, *apiError) {
 			return nil, e
 		}
 	}
+	s.noteChange(h, h.stateAt(c.now))
 	h.close(r.to, c.now)
 	s.settle(h, c.now)
 	if r.to == stateCanceled && s.hooks.deletesCanceled() {

@@ -30,19 +30,26 @@ type hooks struct {
 	listAll        bool            // ListHandshakesForAccount lists every handshake of the target
 
 	// Side effects.
-	joinFirstOrg      bool            // accepting an invitation joins the oldest organization of the target
+	joinFirstOrg      bool            // accepting an invitation joins the first organization the target ever created
 	moveMember        bool            // an account in another organization leaves it to accept
 	masterCannotLeave bool            // an invited account that manages an organization gets MasterCannotLeaveOrganizationException
 	duplicateAccounts bool            // ListAccounts lists every INVITED member twice
 	staleLists        map[string]bool // list operations that show each handshake in its initial state
 	allowDuplicates   bool            // a second open invitation of the same account is sent
 	renderBefore      bool            // AcceptHandshake answers the handshake as it was before the call
-	// racy lists operations whose check and change are not atomic: the
-	// state lock is released between them for the given time.
-	racy map[string]time.Duration
-	// busy: a call that meets a handshake another call is changing is
-	// ConcurrentModificationException (optimistic locking); changing holds
-	// those handshakes' ids (guarded by Server.mu).
+	// staleReads lists operations whose checks read state as it was up to the
+	// given time ago (a replica or cache refreshed that often): a change
+	// younger than that is not seen. recent holds, by handshake id, the
+	// state before its last change and when it was made, and the wall time
+	// invitations were recorded (guarded by Server.mu).
+	staleReads map[string]time.Duration
+	recent     map[string]change
+	// racy lists operations that leave the state lock for the given time
+	// between their check and their change; with busy, a call that meets a
+	// handshake another call is changing is ConcurrentModificationException
+	// (optimistic locking); changing holds those handshakes' ids (guarded by
+	// Server.mu).
+	racy     map[string]time.Duration
 	busy     bool
 	changing map[string]bool
 
@@ -82,6 +89,48 @@ func (k *hooks) member(op string) bool { return k != nil && k.memberMay[op] }
 
 // stale reports whether list op shows handshakes in their initial state.
 func (k *hooks) stale(op string) bool { return k != nil && k.staleLists[op] }
+
+// change is what a stale read does not see yet: a handshake's state before
+// its last change (prior, "" for a new invitation) and the wall time of
+// the change.
+type change struct {
+	prior string
+	at    time.Time
+}
+
+// staleState returns the state a stale read of op sees for h, whose
+// current state is cur.
+func (s *Server) staleState(op string, h *handshake, cur string) string {
+	if s.hooks == nil || s.hooks.staleReads[op] == 0 {
+		return cur
+	}
+	if ch, ok := s.hooks.recent[h.id]; ok && ch.prior != "" && time.Since(ch.at) < s.hooks.staleReads[op] {
+		return ch.prior
+	}
+	return cur
+}
+
+// unseen reports whether a stale read of op misses h, recorded less than
+// the staleness ago.
+func (s *Server) unseen(op string, h *handshake) bool {
+	if s.hooks == nil || s.hooks.staleReads[op] == 0 {
+		return false
+	}
+	ch, ok := s.hooks.recent[h.id]
+	return ok && ch.prior == "" && time.Since(ch.at) < s.hooks.staleReads[op]
+}
+
+// noteChange records, where reads are stale, that h changed from prior
+// ("" for a new handshake) just now.
+func (s *Server) noteChange(h *handshake, prior string) {
+	if s.hooks == nil || len(s.hooks.staleReads) == 0 {
+		return
+	}
+	if s.hooks.recent == nil {
+		s.hooks.recent = map[string]change{}
+	}
+	s.hooks.recent[h.id] = change{prior: prior, at: time.Now()}
+}
 
 // raceWindow is how long op leaves the state lock between its check and
 // its change (0: it does not).

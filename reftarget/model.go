@@ -43,6 +43,7 @@ type state struct {
 	handshakes shrinkingMap[string, *handshake]
 	log        handshakeLog                        // every retained handshake, in creation order
 	invites    shrinkingMap[inviteKey, *handshake] // latest INVITE per organization and target (see inviteKeyFor)
+	first      *organization                       // the first organization created, kept only where a planted fault joins every account to it
 }
 
 func newState() *state {

@@ -38,18 +38,6 @@ func (s *Server) callersOrg(c *call) (*organization, *apiError) {
 	return s.managedOrg(c)
 }
 
-// oldestOrg returns the live organization created first (a planted fault
-// joins every invited account to it).
-func (s *Server) oldestOrg() *organization {
-	var oldest *organization
-	for _, org := range s.st.orgs {
-		if oldest == nil || org.accounts[0].seq < oldest.accounts[0].seq {
-			oldest = org
-		}
-	}
-	return oldest
-}
-
 // join makes account a member of org.
 func (s *Server) join(org *organization, account, method string, now time.Time) {
 	m := &membership{seq: s.st.next(), account: account, org: org, joined: org.clock.at(now), method: method}
@@ -92,6 +80,9 @@ func (s *Server) createOrg(account, featureSet string, now time.Time) *organizat
 	id := s.uniqueOrgID()
 	org := &organization{id: id, mgmt: account, featureSet: featureSet, clock: &orgClock{id: id, hooks: s.hooks}}
 	s.st.orgs[org.id] = org
+	if s.st.first == nil && s.hooks != nil && s.hooks.joinFirstOrg {
+		s.st.first = org // kept by a planted fault only
+	}
 	s.join(org, account, "CREATED", now)
 	return org
 }
