@@ -134,12 +134,13 @@ var goldenScenes = []sampleScene{
 			h := fixture.InviteEmail(t, o, fixture.AccountEmail(t, o, rec))
 			return listed(t, rec, "ListHandshakesForAccount", "Handshakes", o, h.Id)
 		}},
-	{op: "ListHandshakesForOrganization", stem: "sample", ops: emailOps, need: need{fixture.Management: 1, fixture.Recipient: 2}, invitations: 4,
+	{op: "ListHandshakesForOrganization", stem: "sample", ops: emailOps, need: need{fixture.Management: 1, fixture.Recipient: 1, fixture.Outsider: 1}, invitations: 4,
 		// An organization's open invitation by email and its accepted
-		// invitation by email with notes.
+		// invitation by email with notes (two accounts in no organization:
+		// a target file has one of each role).
 		play: func(t *check.T) sampleAnswer {
 			o := fixture.Organization(t, fixture.AllFeatures)
-			a, b := t.Principal(fixture.Recipient), t.Principal(fixture.Recipient)
+			a, b := t.Principal(fixture.Recipient), t.Principal(fixture.Outsider)
 			ha := fixture.InviteEmail(t, o, fixture.AccountEmail(t, o, a))
 			hb := inviteWithNotes(t, o, map[string]string{"Type": "EMAIL", "Id": fixture.AccountEmail(t, o, b)})
 			fixture.Act(t, b, "AcceptHandshake", hb.Id)
@@ -167,13 +168,14 @@ var goldenScenes = []sampleScene{
 			o := fixture.Organization(t, fixture.AllFeatures)
 			return answered(t.Call(o.Mgmt, "DescribeOrganization", nil), o)
 		}},
-	{op: "ListAccounts", stem: "sample", ops: joinOps, need: need{fixture.Management: 1, fixture.Member: 3}, invitations: 3,
-		// An organization with three invited members lists its accounts.
+	{op: "ListAccounts", stem: "sample", ops: joinOps, need: need{fixture.Management: 1, fixture.Member: 1, fixture.Recipient: 1, fixture.Outsider: 1}, invitations: 3,
+		// An organization with three invited members lists its accounts
+		// (one account of each other role: a target file has one of each).
 		play: func(t *check.T) sampleAnswer {
 			o := fixture.Organization(t, fixture.AllFeatures)
 			ids := []string{o.Mgmt.AccountID}
-			for range 3 {
-				m := t.Principal(fixture.Member)
+			for _, role := range []string{fixture.Member, fixture.Recipient, fixture.Outsider} {
+				m := t.Principal(role)
 				fixture.Join(t, o, m)
 				ids = append(ids, m.AccountID)
 			}

@@ -73,10 +73,10 @@ func TestDiff(t *testing.T) {
 	srv := httptest.NewServer(reftarget.New(reftarget.Options{Fault: "decline-by-sender"}))
 	defer srv.Close()
 	jsonPath := t.TempDir() + "/diff.json"
-	code, out, errOut = runRunner(t, "diff", "--json", jsonPath, "reference", srv.URL)
+	code, out, errOut = runRunner(t, "diff", "--sequences", "6", "--json", jsonPath, "reference", srv.URL)
 	require.Equal(t, 1, code, errOut)
 	assert.Regexp(t, `(?m)^sequence \d+, step \d+: DeclineHandshake as management \{"HandshakeId":"<handshake#\d>"\}\n  A: 400 AccessDeniedException\n  B: 200 \{"Handshake":`, out)
-	assert.Regexp(t, `\d+ of \d+ answers differ, in \d+ of 12 sequences`, out)
+	assert.Regexp(t, `\d+ of \d+ answers differ, in \d+ of 6 sequences`, out)
 	data, err := os.ReadFile(jsonPath)
 	require.NoError(t, err)
 	assert.Contains(t, string(data), `"operation": "DeclineHandshake"`)

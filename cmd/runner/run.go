@@ -58,6 +58,8 @@ func defaultParallel() int { return max(8, 4*runtime.NumCPU()) }
 // runUsage is the first line of the default command's help.
 const runUsage = `usage: runner [flags]               run the conformance checks (against the embedded reference target unless --endpoint or --target-file)
        runner serve [flags]         serve the embedded reference target
+       runner faults                list the reference target's faults and equivalent variants (--fault NAME plants one)
+       runner diff [flags] A B      run the same generated sequences against two targets and show where they differ
        runner <command> --help      the flags of a command`
 
 func runFlagSet(f *runFlags) *flag.FlagSet {
