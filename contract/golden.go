@@ -48,6 +48,7 @@ func goldenSample(t *check.T) {
 	r := t.Call(rec, "AcceptHandshake", map[string]string{"HandshakeId": h.Id})
 	t.Unanswered(r)
 	if r.OK() {
+		fixture.Saw(t, r)
 		fixture.LeaveLater(t, o, rec)
 	}
 	if r.Status != want.StatusCode {

@@ -54,8 +54,7 @@ var stages = map[string]stage{
 			o := fixture.Organization(t, fixture.AllFeatures)
 			rec := t.Principal(fixture.Recipient)
 			s := &scene{action: "INVITE", org: o, roles: map[string]endpoint.Principal{specs.RoleRecipient: rec, specs.RoleSender: o.Mgmt}}
-			s.h = fixture.Invite(t, o, rec)
-			fixture.LeaveLater(t, o, rec) // in case the row (or the way to its state) makes rec join
+			s.h = fixture.Invitation(t, o, rec) // the row (or the way to its state) may make rec join
 			addBystander(t, s, role)
 			return s
 		},
@@ -192,6 +191,7 @@ func transition(t *check.T, row specs.Transition) {
 	s := st.build(t, row.Role)
 	drive(t, s, st, row.State)
 	r := t.Call(s.roles[row.Role], row.Operation, map[string]string{"HandshakeId": s.h.Id})
+	fixture.Saw(t, r)
 	t.Expect(r, e)
 	if r.OK() {
 		if got := t.Handshake(r); got.Id != s.h.Id {
@@ -244,6 +244,7 @@ func drive(t *check.T, s *scene, st stage, state string) {
 		}
 	}
 	t.Require(r, op+" "+s.h.Id)
+	fixture.Saw(t, r)
 }
 
 // expire moves the scene organization's clock past the handshake's expiry
