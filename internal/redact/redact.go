@@ -4,10 +4,12 @@
 package redact
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Redacted replaces a secret.
@@ -106,26 +108,67 @@ var signatureShape = regexp.MustCompile(`Signature=[0-9a-fA-F]{16,}`)
 // also redacts anything shaped like a SigV4 signature. The zero value and
 // nil redact signatures only.
 type Secrets struct {
-	re *regexp.Regexp // one alternation of every secret's pattern; nil if none
+	// secrets are the secrets themselves, for the quick test that most
+	// text passes (see mayHold).
+	secrets []string
+	// re, the alternation of the secrets' patterns, is compiled the first
+	// time some text may hold a secret.
+	once sync.Once
+	re   *regexp.Regexp
 }
 
 // NewSecrets returns a redactor for secrets; those shorter than
 // MinSecretLen are ignored.
 func NewSecrets(secrets ...string) *Secrets {
-	var alts []string
+	r := &Secrets{}
 	seen := map[string]bool{}
 	for _, s := range secrets {
 		if len(s) < MinSecretLen || seen[s] {
 			continue
 		}
 		seen[s] = true
-		alts = append(alts, pattern(s))
+		r.secrets = append(r.secrets, s)
 	}
-	if len(alts) == 0 {
-		return &Secrets{}
-	}
-	return &Secrets{re: regexp.MustCompile(strings.Join(alts, "|"))}
+	return r
 }
+
+// regexp returns the alternation of every secret's pattern, compiling it
+// once.
+func (r *Secrets) regexp() *regexp.Regexp {
+	r.once.Do(func() {
+		alts := make([]string, len(r.secrets))
+		for i, s := range r.secrets {
+			alts[i] = pattern(s)
+		}
+		r.re = regexp.MustCompile(strings.Join(alts, "|"))
+	})
+	return r.re
+}
+
+// mayHold reports whether text may hold one of the secrets, in any
+// encoding, so that only such text pays for the regular expression (one
+// per exchange, since every request's signature is a secret). Without a
+// backslash or a percent sign no escaped form can occur, so an echo is
+// the secret itself, perhaps split by line breaks with indentation: it
+// shows once those breaks are removed. A secret holding any of these
+// characters always takes the regular expression.
+func (r *Secrets) mayHold(text string) bool {
+	if strings.ContainsAny(text, `\%`) {
+		return true
+	}
+	if strings.Contains(text, "\n") {
+		text = lineBreaks.ReplaceAllLiteralString(text, "")
+	}
+	for _, s := range r.secrets {
+		if strings.ContainsAny(s, "\\%\r\n \t") || strings.Contains(text, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// lineBreaks are the unescaped gaps an echoed secret may be split by.
+var lineBreaks = regexp.MustCompile(`\r?\n[ \t]*`)
 
 // gap is what may stand between two characters of an echoed secret: line
 // breaks with indentation, or escaped line breaks.
@@ -155,16 +198,22 @@ func pattern(s string) string {
 
 // String returns s with every secret and signature replaced by REDACTED.
 func (r *Secrets) String(s string) string {
-	if r != nil && r.re != nil {
-		s = r.re.ReplaceAllLiteralString(s, Redacted)
+	if r != nil && len(r.secrets) > 0 && r.mayHold(s) {
+		s = r.regexp().ReplaceAllLiteralString(s, Redacted)
+	}
+	if !strings.Contains(s, "Signature=") {
+		return s
 	}
 	return signatureShape.ReplaceAllLiteralString(s, "Signature="+Redacted)
 }
 
 // Bytes is String for a byte slice; b is not modified.
 func (r *Secrets) Bytes(b []byte) []byte {
-	if r != nil && r.re != nil {
-		b = r.re.ReplaceAllLiteral(b, []byte(Redacted))
+	if r != nil && len(r.secrets) > 0 && r.mayHold(string(b)) {
+		b = r.regexp().ReplaceAllLiteral(b, []byte(Redacted))
+	}
+	if !bytes.Contains(b, []byte("Signature=")) {
+		return b
 	}
 	return signatureShape.ReplaceAllLiteral(b, []byte("Signature="+Redacted))
 }
