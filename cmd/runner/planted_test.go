@@ -50,7 +50,7 @@ type faulty struct {
 	inner http.Handler
 	on    map[planted]bool
 
-	mu      sync.Mutex
+	mu       sync.Mutex
 	invited  map[string]string // handshake id → invited account, from invitations seen
 	accepted map[string]answer // handshake id → the answer that accepted it
 }
