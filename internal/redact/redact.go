@@ -108,36 +108,36 @@ var signatureShape = regexp.MustCompile(`Signature=[0-9a-fA-F]{16,}`)
 // also redacts anything shaped like a SigV4 signature. The zero value and
 // nil redact signatures only.
 type Secrets struct {
-	// secrets are the secrets themselves, for the quick test that most
-	// text passes (see mayHold).
-	secrets []string
-	// re, the alternation of the secrets' patterns, is compiled the first
-	// time some text may hold a secret.
+	raw  []string // the secrets, each at least MinSecretLen long
 	once sync.Once
-	re   *regexp.Regexp
+	re   *regexp.Regexp // one alternation of every secret's pattern, compiled on first need
 }
 
 // NewSecrets returns a redactor for secrets; those shorter than
 // MinSecretLen are ignored.
 func NewSecrets(secrets ...string) *Secrets {
-	r := &Secrets{}
+	var raw []string
 	seen := map[string]bool{}
 	for _, s := range secrets {
 		if len(s) < MinSecretLen || seen[s] {
 			continue
 		}
 		seen[s] = true
-		r.secrets = append(r.secrets, s)
+		raw = append(raw, s)
 	}
-	return r
+	if len(raw) == 0 {
+		return &Secrets{}
+	}
+	return &Secrets{raw: raw}
 }
 
-// regexp returns the alternation of every secret's pattern, compiling it
-// once.
-func (r *Secrets) regexp() *regexp.Regexp {
+// pattern returns the compiled alternation of every secret in every
+// encoding, compiling it on first use: most texts are redacted by plain
+// replacement (verbatim), and compiling costs more than a request.
+func (r *Secrets) pattern() *regexp.Regexp {
 	r.once.Do(func() {
-		alts := make([]string, len(r.secrets))
-		for i, s := range r.secrets {
+		alts := make([]string, len(r.raw))
+		for i, s := range r.raw {
 			alts[i] = pattern(s)
 		}
 		r.re = regexp.MustCompile(strings.Join(alts, "|"))
@@ -145,30 +145,9 @@ func (r *Secrets) regexp() *regexp.Regexp {
 	return r.re
 }
 
-// mayHold reports whether text may hold one of the secrets, in any
-// encoding, so that only such text pays for the regular expression (one
-// per exchange, since every request's signature is a secret). Without a
-// backslash or a percent sign no escaped form can occur, so an echo is
-// the secret itself, perhaps split by line breaks with indentation: it
-// shows once those breaks are removed. A secret holding any of these
-// characters always takes the regular expression.
-func (r *Secrets) mayHold(text string) bool {
-	if strings.ContainsAny(text, `\%`) {
-		return true
-	}
-	if strings.Contains(text, "\n") {
-		text = lineBreaks.ReplaceAllLiteralString(text, "")
-	}
-	for _, s := range r.secrets {
-		if strings.ContainsAny(s, "\\%\r\n \t") || strings.Contains(text, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// lineBreaks are the unescaped gaps an echoed secret may be split by.
-var lineBreaks = regexp.MustCompile(`\r?\n[ \t]*`)
+// encoded are the characters without which a text can hold a secret only
+// verbatim: escapes (\uXXXX, \/), URL encoding and line breaks.
+const encoded = "\\%\r\n"
 
 // gap is what may stand between two characters of an echoed secret: line
 // breaks with indentation, or escaped line breaks.
@@ -198,22 +177,28 @@ func pattern(s string) string {
 
 // String returns s with every secret and signature replaced by REDACTED.
 func (r *Secrets) String(s string) string {
-	if r != nil && len(r.secrets) > 0 && r.mayHold(s) {
-		s = r.regexp().ReplaceAllLiteralString(s, Redacted)
-	}
-	if !strings.Contains(s, "Signature=") {
-		return s
+	switch {
+	case r == nil || len(r.raw) == 0:
+	case !strings.ContainsAny(s, encoded):
+		for _, secret := range r.raw {
+			s = strings.ReplaceAll(s, secret, Redacted)
+		}
+	default:
+		s = r.pattern().ReplaceAllLiteralString(s, Redacted)
 	}
 	return signatureShape.ReplaceAllLiteralString(s, "Signature="+Redacted)
 }
 
 // Bytes is String for a byte slice; b is not modified.
 func (r *Secrets) Bytes(b []byte) []byte {
-	if r != nil && len(r.secrets) > 0 && r.mayHold(string(b)) {
-		b = r.regexp().ReplaceAllLiteral(b, []byte(Redacted))
-	}
-	if !bytes.Contains(b, []byte("Signature=")) {
-		return b
+	switch {
+	case r == nil || len(r.raw) == 0:
+	case !bytes.ContainsAny(b, encoded):
+		for _, secret := range r.raw {
+			b = bytes.ReplaceAll(b, []byte(secret), []byte(Redacted))
+		}
+	default:
+		b = r.pattern().ReplaceAllLiteral(b, []byte(Redacted))
 	}
 	return signatureShape.ReplaceAllLiteral(b, []byte("Signature="+Redacted))
 }
