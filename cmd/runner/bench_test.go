@@ -76,7 +76,7 @@ func BenchmarkSequence(b *testing.B) {
 	for _, workers := range []int{1, defaultParallel()} {
 		base := fmt.Sprintf("nethttp/workers=%d", workers)
 		b.Run(base, func(b *testing.B) {
-			recordRate(base, benchNetHTTP(b, workers))
+			recordRate(base, benchNetHTTP(b, workers, sequenceSteps))
 		})
 		name := fmt.Sprintf("harness/workers=%d", workers)
 		b.Run(name, func(b *testing.B) {
@@ -97,9 +97,9 @@ func BenchmarkSequence(b *testing.B) {
 	})
 }
 
-// benchNetHTTP sends b.N*sequenceSteps requests from workers goroutines
-// to a bare net/http server and returns the rate.
-func benchNetHTTP(b *testing.B, workers int) float64 {
+// benchNetHTTP sends b.N*perOp requests from workers goroutines to a bare
+// net/http server and returns the rate.
+func benchNetHTTP(b *testing.B, workers, perOp int) float64 {
 	body := []byte(`{"Handshake":{"Id":"h-abcdefghij","State":"ACCEPTED","Action":"INVITE"}}`)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
@@ -123,8 +123,8 @@ func benchNetHTTP(b *testing.B, workers int) float64 {
 	}
 	b.ResetTimer()
 	start := time.Now()
-	runSplit(b.N*sequenceSteps, workers, func(int) { send() })
-	return reportRate(b, b.N*sequenceSteps, time.Since(start))
+	runSplit(b.N*perOp, workers, func(int) { send() })
+	return reportRate(b, b.N*perOp, time.Since(start))
 }
 
 // runSplit runs fn(i) for i in [0, n), workers at a time.
@@ -248,25 +248,41 @@ func benchBoto3(b *testing.B) float64 {
 // BenchmarkDefaultRun is the default run against the embedded reference
 // target at the default parallelism: its wall time (ns/op), and per run
 // the requests, the checks and the property examples (from the JSON
-// report, so that properties count once they are in the default run).
+// report, so that properties count once they are in the default run). Its
+// request rate is reported as a ratio to the bare net/http baseline at the
+// same parallelism, measured first in the same run.
 func BenchmarkDefaultRun(b *testing.B) {
-	var requests, checks, examples int
-	for b.Loop() {
-		srv := httptest.NewServer(reftarget.New(reftarget.Options{}))
-		tgt, err := endpoint.New(endpoint.Config{Endpoint: srv.URL, Seed: 1})
-		if err != nil {
-			b.Fatal(err)
+	workers := defaultParallel()
+	base := fmt.Sprintf("nethttp/workers=%d", workers)
+	// As many requests per iteration as a run sends, about.
+	b.Run(base, func(b *testing.B) { recordRate(base, benchNetHTTP(b, workers, 2000)) })
+	b.Run("run", func(b *testing.B) {
+		var requests, checks, examples int
+		var spent time.Duration
+		for b.Loop() {
+			srv := httptest.NewServer(reftarget.New(reftarget.Options{}))
+			tgt, err := endpoint.New(endpoint.Config{Endpoint: srv.URL, Seed: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			start := time.Now()
+			rep := contract.Execute(context.Background(), tgt, contract.Options{Checks: suite.Default(), Parallel: workers})
+			spent += time.Since(start)
+			srv.Close()
+			if s := rep.Summary(); s.Failed > 0 {
+				b.Fatalf("%d checks failed against the reference target", s.Failed)
+			}
+			requests, checks, examples = rep.Requests, len(rep.Results), propertyExamples(b, rep)
 		}
-		rep := contract.Execute(context.Background(), tgt, contract.Options{Checks: suite.Default(), Parallel: defaultParallel()})
-		srv.Close()
-		if s := rep.Summary(); s.Failed > 0 {
-			b.Fatalf("%d checks failed against the reference target", s.Failed)
+		b.ReportMetric(float64(requests), "requests/run")
+		b.ReportMetric(float64(checks), "checks/run")
+		b.ReportMetric(float64(examples), "examples/run")
+		rps := float64(requests*b.N) / spent.Seconds()
+		b.ReportMetric(rps, "req/s")
+		if r := rateOf(base); r > 0 {
+			b.ReportMetric(rps/r, "ratio-vs-nethttp")
 		}
-		requests, checks, examples = rep.Requests, len(rep.Results), propertyExamples(b, rep)
-	}
-	b.ReportMetric(float64(requests), "requests/run")
-	b.ReportMetric(float64(checks), "checks/run")
-	b.ReportMetric(float64(examples), "examples/run")
+	})
 }
 
 // propertyExamples sums the examples the report's checks tried.
