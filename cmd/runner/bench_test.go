@@ -78,6 +78,13 @@ func BenchmarkSequence(b *testing.B) {
 		b.Run(base, func(b *testing.B) {
 			recordRate(base, benchNetHTTP(b, workers, sequenceSteps))
 		})
+		plain := fmt.Sprintf("reftarget-plain-client/workers=%d", workers)
+		b.Run(plain, func(b *testing.B) {
+			rps := benchPlainSequence(b, workers)
+			if r := rateOf(base); r > 0 {
+				b.ReportMetric(rps/r, "ratio-vs-nethttp")
+			}
+		})
 		name := fmt.Sprintf("harness/workers=%d", workers)
 		b.Run(name, func(b *testing.B) {
 			rps := benchHarness(b, workers)
@@ -149,6 +156,64 @@ func reportRate(b *testing.B, requests int, d time.Duration) float64 {
 	rps := float64(requests) / d.Seconds()
 	b.ReportMetric(rps, "req/s")
 	return rps
+}
+
+// benchPlainSequence sends the sequence b.N times to the embedded
+// reference target with a plain net/http client (an Authorization header
+// naming the account, unsigned: the reference target reads the account
+// from it and checks no signature), each worker with accounts of its own:
+// the part of the harness's rate that is the reference target's.
+func benchPlainSequence(b *testing.B, workers int) float64 {
+	srv := httptest.NewServer(reftarget.New(reftarget.Options{}))
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
+	call := func(account, op, body string) []byte {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader([]byte(body)))
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		req.Header.Set("X-Amz-Target", "AWSOrganizationsV20161128."+op)
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+account+"/20260101/us-east-1/organizations/aws4_request, SignedHeaders=host, Signature=0")
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("%s: %d %s", op, resp.StatusCode, out)
+		}
+		return out
+	}
+	id := func(out []byte) string {
+		var h struct{ Handshake struct{ Id string } }
+		_ = json.Unmarshal(out, &h)
+		return h.Handshake.Id
+	}
+	accounts := func(w int) (string, string, string, string) {
+		return fmt.Sprintf("3%02d000000001", w), fmt.Sprintf("3%02d000000002", w), fmt.Sprintf("3%02d000000003", w), fmt.Sprintf("3%02d000000004", w)
+	}
+	for w := range workers {
+		mgmt, _, _, _ := accounts(w)
+		call(mgmt, "CreateOrganization", `{"FeatureSet":"ALL"}`)
+	}
+	per := make([]int, workers)
+	for i := range b.N {
+		per[i%workers]++
+	}
+	b.ResetTimer()
+	start := time.Now()
+	runSplit(workers, workers, func(w int) {
+		mgmt, a, bb, c := accounts(w)
+		invite := func(p string) string {
+			return id(call(mgmt, "InviteAccountToOrganization", `{"Target":{"Type":"ACCOUNT","Id":"`+p+`"}}`))
+		}
+		for range per[w] {
+			call(a, "AcceptHandshake", `{"HandshakeId":"`+invite(a)+`"}`)
+			call(a, "LeaveOrganization", `{}`)
+			call(bb, "DeclineHandshake", `{"HandshakeId":"`+invite(bb)+`"}`)
+			call(mgmt, "CancelHandshake", `{"HandshakeId":"`+invite(c)+`"}`)
+		}
+	})
+	return reportRate(b, b.N*sequenceSteps, time.Since(start))
 }
 
 // benchHarness sends the sequence b.N times through the check runtime:
