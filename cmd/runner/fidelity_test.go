@@ -152,7 +152,6 @@ func motoVersion(t *testing.T) string {
 // moto (serially: moto is one account). README.md must hold exactly that
 // table between its markers; -update rewrites it.
 func TestFidelityMatrix(t *testing.T) {
-	t.Parallel()
 	motoURL := startMoto(t)
 	var cols []matrixColumn
 	for _, m := range servedModes {

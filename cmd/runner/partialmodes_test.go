@@ -107,7 +107,6 @@ var plantedCatchers = map[planted]*regexp.Regexp{
 // by every check that catches them on the complete target and reaches a
 // verdict here, with no other check failing.
 func TestPartialModes(t *testing.T) {
-	t.Parallel()
 	complete := runMode(t, servedModes[0])
 	require.Zero(t, complete.Report.Summary().Failed, "the complete reference target passes")
 	base := statuses(complete.Report)

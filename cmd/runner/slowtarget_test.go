@@ -61,6 +61,10 @@ func runWide() map[string]bool {
 // compares against a serial run of one slice of the checks (--shard 1/40,
 // every 40th check across all groups); ORGCONFORM_SLOW_SERIAL=1 compares
 // every check (README's figure).
+//
+// It is the package's only parallel test, so it runs after the others,
+// sleeping through 40 ms answers while nothing else of this package takes
+// the CPUs.
 func TestSlowTargetDefaultRun(t *testing.T) {
 	t.Parallel()
 	rep, elapsed := slowRun(t)
