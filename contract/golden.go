@@ -262,6 +262,7 @@ func goldenScene(t *check.T, sc sampleScene) {
 	t.Source("golden/" + path + " (" + sampleSource(sc.op, sc.stem) + ")")
 	a := sc.play(t)
 	t.Unanswered(a.resp)
+	fixture.Saw(t, a.resp) // the scene's cleanups need not undo what the answer shows closed
 	if a.resp.Status != want.StatusCode || !a.resp.OK() {
 		t.Failf(a.resp, fmt.Sprintf("HTTP %d with a body, as in the sample response", want.StatusCode), "%s", a.resp.Summary())
 	}

@@ -69,12 +69,12 @@ func ErrorCode(header http.Header, body []byte) string { return awserr.Code(head
 // classifyHTTP classifies a response that arrived. readErr is an error met
 // while reading the body (the status is still known).
 func (r *Response) classifyHTTP(readErr error) {
-	info, _ := awserr.Fields(r.Body)
-	isObject := isJSONObject(r.Body)
-	r.Message, r.Reason = info.Message, info.Reason
-	r.Code = ErrorCode(r.Header, r.Body)
+	code, info, _ := awserr.Read(r.Header, r.Body)
+	r.Message, r.Reason, r.Code = info.Message, info.Reason, code
 	validJSON := !r.Truncated && json.Valid(r.Body)
-	empty := len(bytes.TrimSpace(r.Body)) == 0
+	trimmed := bytes.TrimSpace(r.Body)
+	empty := len(trimmed) == 0
+	isObject := validJSON && !empty && trimmed[0] == '{' // valid JSON that opens with { is one object
 	success := r.Status >= 200 && r.Status < 300
 	switch {
 	case r.Truncated:
@@ -301,12 +301,6 @@ func errText(err error) string {
 		return "unknown error"
 	}
 	return err.Error()
-}
-
-// isJSONObject reports whether body is one JSON object (and nothing else).
-func isJSONObject(body []byte) bool {
-	var obj map[string]json.RawMessage
-	return json.Unmarshal(body, &obj) == nil && obj != nil
 }
 
 // TooLarge reports whether the answer's body was larger than MaxBody, so

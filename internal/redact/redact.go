@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -108,15 +107,10 @@ var signatureShape = regexp.MustCompile(`Signature=[0-9a-fA-F]{16,}`)
 // (a line break, or an escaped \n or \r, between any two characters). It
 // also redacts anything shaped like a SigV4 signature. The zero value and
 // nil redact signatures only.
-//
-// Every encoding but the raw one needs a backslash, a percent sign or a
-// line break, so text without them is redacted by plain replacement; the
-// regular expression of every encoding is compiled only for text that has
-// one (compiling it costs far more than most exchanges it would redact).
 type Secrets struct {
-	raw  []string // the secrets, longest first
+	raw  []string // the secrets, each at least MinSecretLen long
 	once sync.Once
-	re   *regexp.Regexp // one alternation of every secret's pattern; nil if none
+	re   *regexp.Regexp // one alternation of every secret's pattern, compiled on first need
 }
 
 // NewSecrets returns a redactor for secrets; those shorter than
@@ -131,19 +125,17 @@ func NewSecrets(secrets ...string) *Secrets {
 		seen[s] = true
 		raw = append(raw, s)
 	}
-	// Longest first, as the alternation would prefer the longer of two
-	// secrets where one contains the other.
-	sort.SliceStable(raw, func(i, j int) bool { return len(raw[i]) > len(raw[j]) })
+	if len(raw) == 0 {
+		return &Secrets{}
+	}
 	return &Secrets{raw: raw}
 }
 
-// regexp returns the pattern of every secret in every encoding, compiled
-// on first use; nil when there are no secrets.
-func (r *Secrets) regexp() *regexp.Regexp {
+// pattern returns the compiled alternation of every secret in every
+// encoding, compiling it on first use: most texts are redacted by plain
+// replacement (verbatim), and compiling costs more than a request.
+func (r *Secrets) pattern() *regexp.Regexp {
 	r.once.Do(func() {
-		if len(r.raw) == 0 {
-			return
-		}
 		alts := make([]string, len(r.raw))
 		for i, s := range r.raw {
 			alts[i] = pattern(s)
@@ -153,17 +145,9 @@ func (r *Secrets) regexp() *regexp.Regexp {
 	return r.re
 }
 
-// encoded reports whether s has a character that only an encoded or split
-// secret needs: a backslash, a percent sign or a line break.
-func encoded[T string | []byte](s T) bool {
-	for i := range len(s) {
-		switch s[i] {
-		case '\\', '%', '\n', '\r':
-			return true
-		}
-	}
-	return false
-}
+// encoded are the characters without which a text can hold a secret only
+// verbatim: escapes (\uXXXX, \/), URL encoding and line breaks.
+const encoded = "\\%\r\n"
 
 // gap is what may stand between two characters of an echoed secret: line
 // breaks with indentation, or escaped line breaks.
@@ -193,28 +177,28 @@ func pattern(s string) string {
 
 // String returns s with every secret and signature replaced by REDACTED.
 func (r *Secrets) String(s string) string {
-	if r != nil && len(r.raw) > 0 {
-		if encoded(s) {
-			s = r.regexp().ReplaceAllLiteralString(s, Redacted)
-		} else {
-			for _, secret := range r.raw {
-				s = strings.ReplaceAll(s, secret, Redacted)
-			}
+	switch {
+	case r == nil || len(r.raw) == 0:
+	case !strings.ContainsAny(s, encoded):
+		for _, secret := range r.raw {
+			s = strings.ReplaceAll(s, secret, Redacted)
 		}
+	default:
+		s = r.pattern().ReplaceAllLiteralString(s, Redacted)
 	}
 	return signatureShape.ReplaceAllLiteralString(s, "Signature="+Redacted)
 }
 
 // Bytes is String for a byte slice; b is not modified.
 func (r *Secrets) Bytes(b []byte) []byte {
-	if r != nil && len(r.raw) > 0 {
-		if encoded(b) {
-			b = r.regexp().ReplaceAllLiteral(b, []byte(Redacted))
-		} else {
-			for _, secret := range r.raw {
-				b = bytes.ReplaceAll(b, []byte(secret), []byte(Redacted))
-			}
+	switch {
+	case r == nil || len(r.raw) == 0:
+	case !bytes.ContainsAny(b, encoded):
+		for _, secret := range r.raw {
+			b = bytes.ReplaceAll(b, []byte(secret), []byte(Redacted))
 		}
+	default:
+		b = r.pattern().ReplaceAllLiteral(b, []byte(Redacted))
 	}
 	return signatureShape.ReplaceAllLiteral(b, []byte("Signature="+Redacted))
 }
