@@ -160,11 +160,13 @@ func input(t *check.T, op string, c inputCase) {
 	e := c.expect
 	e.Source = idSource
 	if _, ok := e.Codes["HandshakeNotFoundException"]; ok && op == "CancelHandshake" {
-		// Only a management account cancels; one in no organization may be
-		// told so before the id is looked up.
+		// Only a sender (a management account) cancels; a caller that
+		// manages no organization may be refused before the id is looked
+		// up. CancelHandshake documents AccessDeniedException for that, not
+		// AWSOrganizationsNotInUseException.
 		e.Codes = maps.Clone(e.Codes)
-		e.Codes["AWSOrganizationsNotInUseException"] = nil
-		e.Why += "; the caller belongs to no organization, which CancelHandshake may say before looking the id up"
+		e.Codes["AccessDeniedException"] = nil
+		e.Why += "; the caller manages no organization, and CancelHandshake may deny it before looking the id up (it documents AccessDeniedException)"
 	}
 	r := t.Send(t.Principal(fixture.Outsider), op, c.body(), e.Common...)
 	t.Expect(r, e)
