@@ -78,17 +78,29 @@ func (t *T) Do(op string, common []string, send func(ctx context.Context) *endpo
 // call answered with a Wait until its Max has passed since start.
 func (t *T) again(r *endpoint.Response, i int, start time.Time) (time.Duration, bool) {
 	if w, ok := t.run.waitFor(r); ok {
-		pause := min(time.Duration(1<<min(i, 6))*time.Second, 30*time.Second)
+		pause := waitPause(i)
 		return pause, time.Since(start)+pause <= w.Max
 	}
 	if r.Kind == endpoint.KindError && oracle.Throttled(r.Code) && i+1 < attempts {
-		return time.Duration((i+1)*(i+1)) * 250 * time.Millisecond, true
+		return throttlePause(i), true
 	}
 	return 0, false
 }
 
 // maxTries bounds how many answers' attempt counts a check keeps.
 const maxTries = 64
+
+// waitPause is the pause after attempt i (from 0) of a call answered with
+// a Wait: 1, 2, 4 … seconds, at most 30.
+func waitPause(i int) time.Duration {
+	return min(time.Duration(1<<min(i, 6))*time.Second, 30*time.Second)
+}
+
+// throttlePause is the pause after throttled attempt i (from 0): 250 ms,
+// then 1 s.
+func throttlePause(i int) time.Duration {
+	return time.Duration((i+1)*(i+1)) * 250 * time.Millisecond
+}
 
 // attempts is how often Do tries a throttled call.
 const attempts = 3

@@ -11,10 +11,11 @@ import (
 	"github.com/orgconform/orgconform/schemas"
 )
 
-// observations keep what the run-wide error checks judge, compactly: per
+// observations keep what the run-wide checks judge, compactly: per
 // operation, how many error answers were seen, the first undocumented one
-// and the first whose body breaks its schema (with their evidence), and
-// per error code the first answer's status and members. Memory is bounded
+// and the first whose body breaks its schema (with their evidence), per
+// error code the first answer's status and members, and how many success
+// answers were seen with the first whose body breaks the response schema. Memory is bounded
 // by the number of distinct operations and codes, never by the size or the
 // number of the target's answers.
 type observations struct {
@@ -22,12 +23,17 @@ type observations struct {
 	ops map[string]*opErrors
 }
 
-// opErrors is what was observed of one operation's error answers.
+// opErrors is what was observed of one operation's error answers, and of
+// its success answers: how many, and the first whose body breaks the
+// operation's response schema.
 type opErrors struct {
 	Count        int
 	Undocumented *Observed
 	SchemaBroken *Observed
 	First        map[string]*Observed // by code
+
+	Successes     int
+	SuccessBroken *Observed
 }
 
 // Observed is one remembered error answer.
@@ -47,6 +53,10 @@ func newObservations() *observations { return &observations{ops: map[string]*opE
 // categories common. Answers that show the operation is not implemented,
 // and answers without an error code, are not error answers.
 func (rs *Session) observe(check string, r *endpoint.Response, common []string) {
+	if r.Kind == endpoint.KindSuccess {
+		rs.observeSuccess(check, r)
+		return
+	}
 	if r.Kind != endpoint.KindError {
 		return
 	}
@@ -66,11 +76,7 @@ func (rs *Session) observe(check string, r *endpoint.Response, common []string) 
 	}
 	rs.obs.mu.Lock()
 	defer rs.obs.mu.Unlock()
-	oe := rs.obs.ops[r.Op]
-	if oe == nil {
-		oe = &opErrors{First: map[string]*Observed{}}
-		rs.obs.ops[r.Op] = oe
-	}
+	oe := rs.obs.opsFor(r.Op)
 	oe.Count++
 	if _, ok := oe.First[r.Code]; !ok {
 		oe.First[r.Code] = o
@@ -89,6 +95,50 @@ func (rs *Session) observe(check string, r *endpoint.Response, common []string) 
 	if schemaErr != "" && oe.SchemaBroken == nil {
 		oe.SchemaBroken = withEvidence(schemaErr)
 	}
+}
+
+// observeSuccess records a success answer of r.Op and checks its body
+// against the operation's response schema; the first that breaks it is
+// kept with its evidence.
+func (rs *Session) observeSuccess(check string, r *endpoint.Response) {
+	if r.Op == "" || r.Truncated {
+		return
+	}
+	err := schemas.ValidateResponse(r.Op, r.Body)
+	rs.obs.mu.Lock()
+	defer rs.obs.mu.Unlock()
+	oe := rs.obs.opsFor(r.Op)
+	oe.Successes++
+	if err == nil || oe.SuccessBroken != nil {
+		return
+	}
+	o := &Observed{Check: check, Status: r.Status, Summary: r.Summary(), Members: members(r.Body), Problem: err.Error()}
+	if r.Exchange != nil {
+		o.Exchange = rs.tgt.Redact(r.Exchange.String())
+	}
+	oe.SuccessBroken = o
+}
+
+// opsFor returns the record of op, creating it; obs.mu is held.
+func (o *observations) opsFor(op string) *opErrors {
+	oe := o.ops[op]
+	if oe == nil {
+		oe = &opErrors{First: map[string]*Observed{}}
+		o.ops[op] = oe
+	}
+	return oe
+}
+
+// SuccessesSeen returns how many success answers of op the run observed
+// and the first whose body broke op's response schema.
+func (rs *Session) SuccessesSeen(op string) (count int, schemaBroken *Observed) {
+	rs.obs.mu.Lock()
+	defer rs.obs.mu.Unlock()
+	oe := rs.obs.ops[op]
+	if oe == nil {
+		return 0, nil
+	}
+	return oe.Successes, oe.SuccessBroken
 }
 
 // ErrorsSeen returns what the run observed of op's error answers: how

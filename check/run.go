@@ -539,8 +539,19 @@ func (rs *Session) Undo(ctx context.Context, p endpoint.Principal, op string, bo
 	if r.OK() || (r.Kind == endpoint.KindError && slices.Contains(tolerated, r.Code)) {
 		return nil
 	}
-	return fmt.Errorf("%s as %s: %s", op, p.AccountID, strings.TrimSpace(r.Summary()))
+	return &UndoError{Op: op, Code: r.Code, msg: fmt.Sprintf("%s as %s: %s", op, p.AccountID, strings.TrimSpace(r.Summary()))}
 }
+
+// UndoError is a cleanup call that neither succeeded nor got a tolerated
+// refusal. Code is the error code of the answer ("" when there was no
+// error answer: a timeout, a transport failure), so that a cleanup can
+// decide what to do next.
+type UndoError struct {
+	Op, Code string
+	msg      string
+}
+
+func (e *UndoError) Error() string { return e.msg }
 
 // space waits, for a spaced operation, until Spacing has passed since the
 // last spaced call of the run.

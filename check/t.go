@@ -20,7 +20,7 @@ type T struct {
 
 	mu        sync.Mutex // guards evidence, notes and requests (SDK calls may run concurrently)
 	result    Result
-	evidence  []string // numbered transcripts of this check's exchanges
+	evidence  []evidence // this check's exchanges, numbered
 	last      *endpoint.Response
 	clean     []cleanup
 	example   *[]cleanup // the cleanups of a property's current example
@@ -165,24 +165,45 @@ func (t *T) record(r *endpoint.Response) {
 	t.last = r
 	t.requests++
 	n := t.requests
-	var s string
-	if r.Exchange != nil {
-		s = fmt.Sprintf("#%d %s\n%s", n, r.Op, r.Exchange.String())
-	} else {
-		s = fmt.Sprintf("#%d %s: %s\n", n, r.Op, r.Summary())
+	e := evidence{n: n, op: r.Op, ex: r.Exchange}
+	if r.Exchange == nil {
+		e.text = fmt.Sprintf("#%d %s: %s\n", n, r.Op, r.Summary())
 	}
-	t.evidence = append(t.evidence, s)
-	if len(t.evidence) > maxEvidenceItems {
-		t.evidence = append(t.evidence[:1:1], t.evidence[len(t.evidence)-maxEvidenceItems+1:]...)
+	t.evidence = append(t.evidence, e)
+	if n := len(t.evidence); n > maxEvidenceItems {
+		// The first and the last ones, moved in place: a long check (a
+		// property) makes thousands of calls.
+		copy(t.evidence[1:], t.evidence[n-maxEvidenceItems+1:])
+		clear(t.evidence[maxEvidenceItems:])
+		t.evidence = t.evidence[:maxEvidenceItems]
 	}
+}
+
+// evidence is one exchange of the check, written out only when a verdict
+// shows it (most checks pass, and their transcripts were never read), or
+// a transcript the check attached.
+type evidence struct {
+	n    int
+	op   string
+	ex   *endpoint.Exchange // already redacted and capped
+	text string             // when there is no exchange
+}
+
+func (e evidence) String() string {
+	if e.ex == nil {
+		return e.text
+	}
+	return fmt.Sprintf("#%d %s\n%s", e.n, e.op, e.ex.String())
 }
 
 // joinEvidence numbers and joins the transcripts, dropping the oldest
 // bodies first when they exceed maxEvidenceBytes.
-func joinEvidence(ev []string) string {
+func joinEvidence(items []evidence) string {
+	ev := make([]string, len(items))
 	total := 0
-	for _, e := range ev {
-		total += len(e) + 1
+	for i, e := range items {
+		ev[i] = e.String()
+		total += len(ev[i]) + 1
 	}
 	out := make([]string, 0, len(ev))
 	for i, e := range ev {
@@ -241,5 +262,5 @@ func (t *T) Attach(transcript string) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.evidence = append(t.evidence, transcript)
+	t.evidence = append(t.evidence, evidence{text: transcript})
 }

@@ -56,6 +56,7 @@ func acceptInvite(t *check.T) accepted {
 	r := t.Call(rec, "AcceptHandshake", map[string]string{"HandshakeId": h.Id})
 	t.Unanswered(r)
 	if r.OK() {
+		fixture.Saw(t, r)
 		fixture.LeaveLater(t, o, rec)
 	}
 	if !r.OK() {
@@ -136,6 +137,7 @@ func acceptSDK(t *check.T) {
 	})
 	t.Unanswered(r)
 	if r.OK() {
+		fixture.Saw(t, r)
 		fixture.LeaveLater(t, o, rec)
 	}
 	t.Source(acceptSource)
@@ -267,6 +269,7 @@ func acceptConcurrently(t *check.T) {
 	rs := t.DoAll("AcceptHandshake", accept, accept)
 	for _, r := range rs {
 		t.Unanswered(r)
+		fixture.Saw(t, r)
 	}
 	ok := 0
 	for _, r := range rs {

@@ -1,9 +1,12 @@
 package contract
 
 import (
+	"context"
 	"fmt"
+	"slices"
 
 	"github.com/orgconform/orgconform/check"
+	"github.com/orgconform/orgconform/endpoint"
 	"github.com/orgconform/orgconform/fixture"
 	"github.com/orgconform/orgconform/oracle"
 )
@@ -20,6 +23,7 @@ func constraintChecks() []check.Check {
 		mk("accept/already-in-another-organization", "AcceptHandshake", invite, need{fixture.Management: 2, fixture.Recipient: 1}, 2, acceptWhileMember),
 		mk("accept/manages-another-organization", "AcceptHandshake", invite, need{fixture.Management: 1, fixture.Recipient: 1}, 1, acceptWhileManaging),
 		mk("invite/duplicate", "InviteAccountToOrganization", []string{"InviteAccountToOrganization"}, need{fixture.Management: 1, fixture.Recipient: 1}, 2, duplicateInvite),
+		mk("invite/concurrent-duplicate", "InviteAccountToOrganization", []string{"InviteAccountToOrganization"}, need{fixture.Management: 1, fixture.Recipient: 1}, 2, concurrentInvites),
 		mk("enable-all-features/already-all", "EnableAllFeatures", []string{"EnableAllFeatures"}, need{fixture.Management: 1}, 1, enableAllTwice),
 	}
 	for _, op := range []string{"DescribeOrganization", "ListAccounts", "ListHandshakesForOrganization", "EnableAllFeatures", "LeaveOrganization", "DeleteOrganization"} {
@@ -76,6 +80,33 @@ func duplicateInvite(t *check.T) {
 	e := oracle.Errors("DuplicateHandshakeException").Because("an open invitation to the same account exists")
 	e.Source = "model: DuplicateHandshakeException — a handshake with the same action and target already exists"
 	t.Expect(r, e)
+}
+
+// concurrentInvites sends two invitations of one account at once: exactly
+// one must be sent; the other must be refused as a duplicate (or a
+// concurrent modification).
+func concurrentInvites(t *check.T) {
+	o := fixture.Organization(t, fixture.AllFeatures)
+	x := t.Principal(fixture.Recipient)
+	body := []byte(`{"Target":{"Type":"ACCOUNT","Id":"` + x.AccountID + `"}}`)
+	invite := func(ctx context.Context) *endpoint.Response {
+		return t.Target().Raw(ctx, o.Mgmt, "InviteAccountToOrganization", body)
+	}
+	rs := t.DoAll("InviteAccountToOrganization", invite, invite)
+	ok := 0
+	for _, r := range rs {
+		t.Unanswered(r)
+		if h, err := oracle.DecodeHandshake(r.Body); r.OK() && err == nil {
+			fixture.CancelLater(t, o.Mgmt, h.Id)
+			ok++
+		}
+	}
+	t.Source("model: DuplicateHandshakeException — a handshake with the same action and target already exists; ConcurrentModificationException for simultaneous changes")
+	if ok != 1 {
+		t.Failf(rs[1], "exactly one of two simultaneous invitations of one account is sent", "%d were sent: %s | %s", ok, rs[0].Summary(), rs[1].Summary())
+	}
+	loser := rs[slices.IndexFunc(rs, func(r *endpoint.Response) bool { return !r.OK() })]
+	t.Expect(loser, oracle.Errors("DuplicateHandshakeException", "ConcurrentModificationException"))
 }
 
 // enableAllTwice: EnableAllFeatures on an organization that has all

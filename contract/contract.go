@@ -21,13 +21,14 @@ import (
 var spec = specs.Must()
 
 // Checks returns every written check in run order: protocol, input,
-// accept, transition, constraint, sdk and golden scenarios, then the
-// run-wide checks (golden error bodies, documented errors, error schemas),
-// which judge every answer the others provoked and run after them.
+// accept, transition, constraint, access, time, sdk and golden scenarios,
+// then the run-wide checks (golden error bodies, documented errors, error
+// and response schemas), which judge every answer the others provoked and
+// run after them.
 func Checks() []check.Check {
 	var out []check.Check
 	for _, group := range []func() []check.Check{
-		protocolChecks, inputChecks, acceptChecks, transitionChecks, constraintChecks, sdkChecks, goldenChecks, errorChecks,
+		protocolChecks, inputChecks, acceptChecks, transitionChecks, constraintChecks, accessChecks, timeChecks, sdkChecks, goldenChecks, errorChecks,
 	} {
 		out = append(out, group()...)
 	}

@@ -6,9 +6,10 @@ import (
 	"github.com/orgconform/orgconform/check"
 )
 
-// errorChecks judge every error answer the run has seen, per operation:
-// only documented exceptions (or a common error the call accepts), with a
-// body valid against the exception's schema. They run after the others.
+// errorChecks judge every answer the run has seen, per operation: only
+// documented exceptions (or a common error the call accepts), with a body
+// valid against the exception's schema; every success with a body valid
+// against the operation's response schema. They run after the others.
 func errorChecks() []check.Check {
 	var out []check.Check
 	for _, op := range spec.Operations {
@@ -19,7 +20,25 @@ func errorChecks() []check.Check {
 				Run: func(t *check.T) { errorSchemas(t, op.Name) }},
 		)
 	}
+	for _, op := range spec.Operations {
+		out = append(out, check.Check{ID: "responses/" + op.Name + "/schema", Group: "responses", Operation: op.Name, After: true,
+			Run: func(t *check.T) { responseSchemas(t, op.Name) }})
+	}
 	return out
+}
+
+// responseSchemas judges every success answer of op the run has seen
+// against op's response schema.
+func responseSchemas(t *check.T, op string) {
+	n, broken := t.Session().SuccessesSeen(op)
+	if n == 0 {
+		t.SkipCause("not provoked in this run", "not provoked in this run: no success answer of %s was seen (run the other checks too)", op)
+	}
+	t.Source("schemas/" + op + "/response.schema.json: the response syntax")
+	if broken != nil {
+		t.Attach(broken.Exchange)
+		t.Failf(nil, "a body valid against the response schema of "+op, "%s (in check %s)", broken.Problem, broken.Check)
+	}
 }
 
 func seen(t *check.T, op string) (undocumented, schemaBroken *check.Observed) {

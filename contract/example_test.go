@@ -28,7 +28,7 @@ func ExampleExecute() {
 	})
 	s := rep.Summary()
 	fmt.Printf("%d checks ran: %d passed, %d failed\n", s.Ran, s.Passed, s.Failed)
-	// Output: 19 checks ran: 19 passed, 0 failed
+	// Output: 21 checks ran: 21 passed, 0 failed
 }
 
 // printTB is a testing.TB that prints what Run reports, standing in for a

@@ -62,6 +62,8 @@ var inputCases = []inputCase{
 	{"far-too-long", withID("h-" + strings.Repeat("a", 4096)), invalid("MAX_LENGTH_EXCEEDED", "INVALID_PATTERN").Because("4098 characters")},
 	{"non-ascii", withID("h-abcdéfgh12"), invalid("INVALID_PATTERN").Because("é is not in [0-9a-z]")},
 	{"inner-space", withID("h-abcd efgh12"), invalid("INVALID_PATTERN").Because("space is not in [0-9a-z]")},
+	{"surrounding-space", withID(" h-abcdefgh12 "), invalid("INVALID_PATTERN").Because("the pattern is anchored at both ends: a well-formed id with spaces around it does not match")},
+	{"trailing-junk", withID("h-abcdefgh12#x"), invalid("INVALID_PATTERN").Because("the pattern is anchored at the end: a well-formed id followed by other text does not match")},
 	{"trailing-newline", withID("h-abcdefgh12\n"),
 		oracle.Expectation{Codes: map[string][]string{"InvalidInputException": {"INVALID_PATTERN"}, "HandshakeNotFoundException": nil}}.
 			Because("a regex engine whose $ matches before a final newline (Java's) lets it through to the lookup, where it is not found; both answers are plausible")},
@@ -93,6 +95,63 @@ func inputChecks() []check.Check {
 			})
 		}
 	}
+	return append(out, memberInputChecks()...)
+}
+
+// memberInput is one malformed member of another operation's input: the
+// ids and numbers the other operations take, each with its model
+// constraint.
+type memberInput struct {
+	op, name string
+	body     string
+	expect   oracle.Expectation
+}
+
+// memberInputs are the malformed inputs of the operations beyond the four
+// that take a HandshakeId: account ids, paging sizes, invitation notes,
+// filter ids. Each is sent by an account in no organization: modeled
+// constraints are validated before the operation runs, so the caller's
+// organization does not matter.
+var memberInputs = []memberInput{
+	{"RemoveAccountFromOrganization", "missing-id", `{}`, invalid("INPUT_REQUIRED").Because("AccountId is required")},
+	{"RemoveAccountFromOrganization", "short-id", `{"AccountId":"12345"}`, invalid("INVALID_PATTERN").Because("an account id is 12 digits (^\\d{12}$)")},
+	{"RemoveAccountFromOrganization", "letters-id", `{"AccountId":"abcdefghijkl"}`, invalid("INVALID_PATTERN").Because("an account id is 12 digits (^\\d{12}$)")},
+	{"RemoveAccountFromOrganization", "long-id", `{"AccountId":"1234567890123"}`, invalid("MAX_LENGTH_EXCEEDED", "INVALID_PATTERN").Because("13 digits: longer than 12 and off the pattern")},
+	{"ListHandshakesForAccount", "max-results-zero", `{"MaxResults":0}`, invalid("MIN_VALUE_EXCEEDED").Because("MaxResults is at least 1")},
+	{"ListHandshakesForAccount", "max-results-over-limit", `{"MaxResults":21}`, invalid("MAX_VALUE_EXCEEDED").Because("MaxResults is at most 20")},
+	{"ListHandshakesForAccount", "parent-id-pattern", `{"Filter":{"ParentHandshakeId":"x-abcdefgh12"}}`, invalid("INVALID_PATTERN").Because("Filter.ParentHandshakeId is a HandshakeId")},
+	{"ListHandshakesForOrganization", "max-results-zero", `{"MaxResults":0}`, invalid("MIN_VALUE_EXCEEDED").Because("MaxResults is at least 1")},
+	{"ListHandshakesForOrganization", "max-results-over-limit", `{"MaxResults":21}`, invalid("MAX_VALUE_EXCEEDED").Because("MaxResults is at most 20")},
+	{"ListAccounts", "max-results-zero", `{"MaxResults":0}`, invalid("MIN_VALUE_EXCEEDED").Because("MaxResults is at least 1")},
+	{"ListAccounts", "max-results-over-limit", `{"MaxResults":21}`, invalid("MAX_VALUE_EXCEEDED").Because("MaxResults is at most 20")},
+	{"InviteAccountToOrganization", "missing-target", `{}`, invalid("INPUT_REQUIRED").Because("Target is required")},
+	{"InviteAccountToOrganization", "notes-too-long", `{"Target":{"Type":"ACCOUNT","Id":"123456789012"},"Notes":"` + strings.Repeat("n", 1025) + `"}`,
+		invalid("MAX_LENGTH_EXCEEDED").Because("Notes is at most 1024 characters")},
+	{"InviteAccountToOrganization", "target-type-enum", `{"Target":{"Type":"USER","Id":"123456789012"}}`,
+		invalid("INVALID_ENUM", "INVALID_PARTY_TYPE_TARGET").Because("Target.Type is ACCOUNT, ORGANIZATION or EMAIL (HandshakePartyType); the model names INVALID_PARTY_TYPE_TARGET for a target of the wrong type")},
+}
+
+// memberInputChecks returns one check per entry of memberInputs.
+func memberInputChecks() []check.Check {
+	var out []check.Check
+	for _, c := range memberInputs {
+		out = append(out, check.Check{
+			ID:        fmt.Sprintf("input/%s/%s", c.op, c.name),
+			Group:     "input",
+			Operation: c.op,
+			Needs:     check.Needs{Ops: []string{c.op}, Principals: need{fixture.Outsider: 1}},
+			Run: func(t *check.T) {
+				e := c.expect
+				e.Source = "model: the member constraints of " + c.op + " (schemas/" + c.op + "/request.schema.json)"
+				p := t.Principal(fixture.Outsider)
+				r := t.Send(p, c.op, []byte(c.body))
+				if h, err := oracle.DecodeHandshake(r.Body); r.OK() && err == nil {
+					fixture.CancelLater(t, p, h.Id) // a broken invitation that was sent
+				}
+				t.Expect(r, e)
+			},
+		})
+	}
 	return out
 }
 
@@ -101,11 +160,13 @@ func input(t *check.T, op string, c inputCase) {
 	e := c.expect
 	e.Source = idSource
 	if _, ok := e.Codes["HandshakeNotFoundException"]; ok && op == "CancelHandshake" {
-		// Only a management account cancels; one in no organization may be
-		// told so before the id is looked up.
+		// Only a sender (a management account) cancels; a caller that
+		// manages no organization may be refused before the id is looked
+		// up. CancelHandshake documents AccessDeniedException for that, not
+		// AWSOrganizationsNotInUseException.
 		e.Codes = maps.Clone(e.Codes)
-		e.Codes["AWSOrganizationsNotInUseException"] = nil
-		e.Why += "; the caller belongs to no organization, which CancelHandshake may say before looking the id up"
+		e.Codes["AccessDeniedException"] = nil
+		e.Why += "; the caller manages no organization, and CancelHandshake may deny it before looking the id up (it documents AccessDeniedException)"
 	}
 	r := t.Send(t.Principal(fixture.Outsider), op, c.body(), e.Common...)
 	t.Expect(r, e)

@@ -9,6 +9,7 @@ import (
 	"github.com/orgconform/orgconform/internal/awserr"
 	"github.com/orgconform/orgconform/internal/redact"
 	"github.com/orgconform/orgconform/internal/text"
+	"github.com/orgconform/orgconform/specs"
 	"io"
 	"net"
 	"net/http"
@@ -68,12 +69,12 @@ func ErrorCode(header http.Header, body []byte) string { return awserr.Code(head
 // classifyHTTP classifies a response that arrived. readErr is an error met
 // while reading the body (the status is still known).
 func (r *Response) classifyHTTP(readErr error) {
-	info, _ := awserr.Fields(r.Body)
-	isObject := isJSONObject(r.Body)
-	r.Message, r.Reason = info.Message, info.Reason
-	r.Code = ErrorCode(r.Header, r.Body)
+	code, info, _ := awserr.Read(r.Header, r.Body)
+	r.Message, r.Reason, r.Code = info.Message, info.Reason, code
 	validJSON := !r.Truncated && json.Valid(r.Body)
-	empty := len(bytes.TrimSpace(r.Body)) == 0
+	trimmed := bytes.TrimSpace(r.Body)
+	empty := len(trimmed) == 0
+	isObject := validJSON && !empty && trimmed[0] == '{' // valid JSON that opens with { is one object
 	success := r.Status >= 200 && r.Status < 300
 	switch {
 	case r.Truncated:
@@ -178,9 +179,29 @@ var unsupportedRules = []unsupportedRule{
 	}},
 	{"body text", func(r *Response) bool { return r.Status >= 300 && phraseIn(r.Body) != "" }},
 	{"HTML 500", func(r *Response) bool { return r.Status == http.StatusInternalServerError && looksHTML(r) }},
+	// A 404 that carries an error the contract knows is that error (the
+	// newer model gives HandshakeNotFoundException and others 404), not a
+	// missing operation.
 	{"404 on POST /", func(r *Response) bool {
-		return r.Status == http.StatusNotFound && r.Exchange != nil && r.Exchange.Method == http.MethodPost
+		return r.Status == http.StatusNotFound && r.Exchange != nil && r.Exchange.Method == http.MethodPost && !knownError(r.Code)
 	}},
+}
+
+// knownError reports whether code is an error the contract models or a
+// common error of every AWS action.
+func knownError(code string) bool {
+	if code == "" {
+		return false
+	}
+	c, err := specs.Load()
+	if err != nil {
+		return false
+	}
+	if _, ok := c.Error(code); ok {
+		return true
+	}
+	_, ok := c.CommonError(code)
+	return ok
 }
 
 // Unsupported reports whether the target evidently does not implement the
@@ -280,12 +301,6 @@ func errText(err error) string {
 		return "unknown error"
 	}
 	return err.Error()
-}
-
-// isJSONObject reports whether body is one JSON object (and nothing else).
-func isJSONObject(body []byte) bool {
-	var obj map[string]json.RawMessage
-	return json.Unmarshal(body, &obj) == nil && obj != nil
 }
 
 // TooLarge reports whether the answer's body was larger than MaxBody, so

@@ -3,6 +3,7 @@ package endpoint
 import (
 	"bytes"
 	"context"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"io"
 	"net"
 	"net/http"
@@ -122,6 +123,13 @@ func TestClassifyResponses(t *testing.T) {
 			handler: reply(404, "text/plain", `not found`),
 			kind:    KindNonJSON, status: 404,
 			unsupported: "404 on POST /",
+		},
+		{
+			// The newer model's status for HandshakeNotFoundException: an
+			// answer, not a missing operation.
+			name:    "404 with a modeled error",
+			handler: reply(404, ct, `{"__type":"HandshakeNotFoundException","Message":"no such handshake"}`),
+			kind:    KindError, status: 404, code: "HandshakeNotFoundException",
 		},
 		{
 			name:    "truncated json",
@@ -315,4 +323,30 @@ func TestTransportKindTable(t *testing.T) {
 	assert.Equal(t, KindTimeout, transportKind(context.DeadlineExceeded))
 	assert.Equal(t, KindRefused, transportKind(&net.DNSError{Err: "no such host", Name: "x"}))
 	assert.Equal(t, KindTransport, transportKind(context.Canceled))
+}
+
+// TestHugeAnswerOnBothPaths: a 20 MB answer is "larger than 1 MiB" on the
+// raw and the SDK path alike, never an EOF or a decoding error.
+func TestHugeAnswerOnBothPaths(t *testing.T) {
+	chunk := bytes.Repeat([]byte("x"), 1<<20)
+	tg, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		_, _ = w.Write([]byte(`{"Organization":{"Id":"`))
+		for range 20 {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+		_, _ = w.Write([]byte(`"}}`))
+	})
+	raw := tg.Raw(context.Background(), tg.Mint("member"), "DescribeOrganization", []byte(`{}`))
+	sdk := tg.SDK(context.Background(), tg.Mint("member"), "DescribeOrganization", func(ctx context.Context, c *organizations.Client) error {
+		_, err := c.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+		return err
+	})
+	for name, r := range map[string]*Response{"raw": raw, "sdk": sdk} {
+		assert.Equal(t, KindTooLarge, r.Kind, name)
+		assert.Equal(t, "200 answer larger than 1 MiB, the read limit", r.Summary(), name)
+		assert.LessOrEqual(t, len(r.Body), MaxBody, name)
+	}
 }

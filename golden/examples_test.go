@@ -422,7 +422,7 @@ func displayPath(p string) string {
 func semanticDefects(body any) []golden.Defect {
 	c := specs.Must()
 	featureSets, _ := c.Enum("OrganizationFeatureSet")
-	var out []golden.Defect
+	out := masterEmailDefects(body)
 	walkBody(body, func(path, key string, parent map[string]any, v any) {
 		h, ok := v.(map[string]any)
 		if !ok {
@@ -439,6 +439,47 @@ func semanticDefects(body any) []golden.Defect {
 			}
 		}
 	})
+	return out
+}
+
+// masterEmailDefects: the handshakes of one list that name the same
+// organization must name its management account by one email; a later
+// handshake naming another contradicts the first (examples-1
+// ListHandshakesForOrganization: bill@amazon.com, then bill@example.com).
+func masterEmailDefects(body any) []golden.Defect {
+	top, _ := body.(map[string]any)
+	list, _ := top["Handshakes"].([]any)
+	first := map[string]string{} // organization → the first handshake's MASTER_EMAIL
+	var out []golden.Defect
+	for i, x := range list {
+		h, _ := x.(map[string]any)
+		resources, _ := h["Resources"].([]any)
+		for _, r := range resources {
+			org, _ := r.(map[string]any)
+			if org["Type"] != "ORGANIZATION" {
+				continue
+			}
+			orgID, _ := org["Value"].(string)
+			nested, _ := org["Resources"].([]any)
+			for _, n := range nested {
+				res, _ := n.(map[string]any)
+				email, _ := res["Value"].(string)
+				if res["Type"] != "MASTER_EMAIL" {
+					continue
+				}
+				prev, seen := first[orgID]
+				if !seen {
+					first[orgID] = email
+					continue
+				}
+				if email != prev {
+					out = append(out, golden.Defect{Path: fmt.Sprintf("Handshakes[%d].Resources[Type=ORGANIZATION].Resources[Type=MASTER_EMAIL].Value", i), Kind: golden.DefectSemantic,
+						Detail:     fmt.Sprintf("the MASTER_EMAIL of organization %s is %s here but %s in an earlier handshake of the list; an organization's management account has one email", orgID, email, prev),
+						Comparison: golden.TreatNotCompared})
+				}
+			}
+		}
+	}
 	return out
 }
 

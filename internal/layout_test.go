@@ -33,7 +33,13 @@ var allowed = map[string][]string{
 	"suite":     {"check", "contract", "fuzz"},
 	// Generated tests stand on the same runtime, fixtures and oracle as
 	// the written ones.
-	"fuzz":     {"check", "endpoint", "fixture", "inputgen", "internal", "oracle", "schemas", "specs"},
+	"fuzz": {"check", "endpoint", "fixture", "inputgen", "internal", "oracle", "schemas", "specs"},
+	// Differential runs drive two targets through the check runtime and
+	// the fixtures; they judge nothing against the contract.
+	"diff": {"check", "endpoint", "fixture", "inputgen"},
+	// The mutation score wires the checks to the reference target's
+	// faults, as the runner does.
+	"mutation": {"check", "contract", "endpoint", "reftarget", "report"},
 	"sdkcheck": {"golden", "sdkcheck/replay", "specs"},
 	// replay is copied into throwaway modules built against other SDK
 	// versions: it imports nothing of ours, internal/ included.

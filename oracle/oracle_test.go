@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -146,4 +147,34 @@ func TestFromOrganization(t *testing.T) {
 	assert.False(t, h.FromOrganization("o-other00000"))
 	h.Parties[0].Type = "ACCOUNT"
 	assert.False(t, h.FromOrganization("o-abcdefghij"))
+}
+
+func TestValidIDAtItsLimits(t *testing.T) {
+	assert.True(t, ValidID("h-"+strings.Repeat("a", 32)), "34 characters: the longest valid id")
+	assert.True(t, ValidID("h-"+strings.Repeat("a", 8)), "the shortest")
+	assert.False(t, ValidID("h-"+strings.Repeat("a", 33)))
+	assert.False(t, ValidID("h-"+strings.Repeat("a", 7)))
+}
+
+func TestShapeTimestampsAtTheBoundary(t *testing.T) {
+	h := Handshake{Id: "h-abcdefgh12", Arn: "arn:aws:organizations::111111111111:handshake/o-abcdefghij/invite/h-abcdefgh12",
+		State: "OPEN", Action: "INVITE", RequestedTimestamp: json.RawMessage("1.5"), ExpirationTimestamp: json.RawMessage("1.5")}
+	assert.Equal(t, []string{"RequestedTimestamp 1.5 is not before ExpirationTimestamp 1.5"}, Shape(h))
+}
+
+func TestResourceAndCitation(t *testing.T) {
+	h := Handshake{Resources: []Resource{{Type: "ORGANIZATION", Value: "o-1"}, {Type: "ACCOUNT", Value: "2"}}}
+	r, ok := h.Resource("ACCOUNT")
+	assert.True(t, ok)
+	assert.Equal(t, "2", r.Value)
+	_, ok = h.Resource("NOTES")
+	assert.False(t, ok)
+	assert.Equal(t, "model", Citation("model", ""))
+	assert.Equal(t, "reference: a sentence", Citation("reference", "a sentence"))
+}
+
+func TestSuccessWithoutAStateRequirement(t *testing.T) {
+	e := Expectation{Success: true}
+	assert.True(t, Judge(e, Answer{Success: true, Status: 200}).Pass, "a success with no state to check")
+	assert.True(t, Judge(e, Answer{Success: true, State: "OPEN", Status: 200}).Pass)
 }

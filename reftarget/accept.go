@@ -12,7 +12,7 @@ var acceptEffects = map[string]func(s *Server, h *handshake, c *call) *apiError{
 
 // acceptEffect runs the effect of accepting h, if its action has one.
 func (s *Server) acceptEffect(h *handshake, c *call) *apiError {
-	if effect, ok := acceptEffects[h.action]; ok {
+	if effect := s.effects[h.action]; effect != nil {
 		return effect(s, h, c)
 	}
 	return nil
@@ -24,12 +24,22 @@ func (s *Server) acceptEffect(h *handshake, c *call) *apiError {
 // HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION.
 func (s *Server) joinOrganization(h *handshake, c *call) *apiError {
 	if m, in := s.st.members[c.account]; in {
-		return handshakeConstraint("ALREADY_IN_AN_ORGANIZATION",
-			"Account %s is already a member of organization %s.", c.account, m.org.id)
+		switch {
+		case s.hooks != nil && s.hooks.masterCannotLeave && m.org.mgmt == c.account:
+			return newError(errMasterCannotLeave, "Account %s manages organization %s and cannot leave it.", c.account, m.org.id)
+		case s.hooks != nil && s.hooks.moveMember && m.org.mgmt != c.account:
+			s.leave(m.org, c.account, c.now)
+		default:
+			return handshakeConstraint("ALREADY_IN_AN_ORGANIZATION",
+				"Account %s is already a member of organization %s.", c.account, m.org.id)
+		}
 	}
 	org, ok := s.st.orgs[h.orgID]
 	if !ok {
 		return newError(errInvalidTransition, "The organization %s that sent handshake %s no longer exists.", h.orgID, h.id)
+	}
+	if s.hooks != nil && s.hooks.joinFirstOrg && s.st.first != nil {
+		org = s.st.first
 	}
 	s.join(org, c.account, "INVITED", c.now)
 	return nil

@@ -149,8 +149,21 @@
 // outside the state lock; a client that gives up meanwhile ends the wait,
 // its request has no effect, and the log shows status 499.
 //
-// NewChecked (or Options.Validate) reports an unknown operation name or a
-// Latency outside [0, MaxLatency] as an error; New panics on them.
+// # Faults and equivalent variants
+//
+// Options.Fault plants one fault of the catalogue (faults.go, Faults): a
+// bug as emulator authors write it, at the spot where it would be written
+// (hooks.go lists those spots; rewrite.go the faults that are a matter of
+// encoding), each with the contract point it breaks, its source and the
+// checks that must catch it. Options.Variant makes one equivalent variant
+// (Variants): an answer the sources allow where this target picks another.
+// Package mutation runs the checks against every one; "runner faults"
+// lists them, "runner --fault NAME" and "runner serve --fault NAME" plant
+// one.
+//
+// NewChecked (or Options.Validate) reports an unknown operation name, a
+// Latency outside [0, MaxLatency], or an unknown fault or variant as an
+// error; New panics on them.
 // "runner serve --without OP,OP --implicit-organizations --latency D" sets
 // all three.
 //

@@ -37,9 +37,15 @@ var (
 	cancelResponse  = response{to: stateCanceled, from: []string{stateRequested, stateOpen}, mayCall: senderOnly}
 )
 
-func (s *Server) acceptHandshake(c *call) (any, *apiError)  { return s.respond(c, acceptResponse) }
-func (s *Server) declineHandshake(c *call) (any, *apiError) { return s.respond(c, declineResponse) }
-func (s *Server) cancelHandshake(c *call) (any, *apiError)  { return s.respond(c, cancelResponse) }
+func (s *Server) acceptHandshake(c *call) (any, *apiError) {
+	return s.respond(c, s.responses["AcceptHandshake"])
+}
+func (s *Server) declineHandshake(c *call) (any, *apiError) {
+	return s.respond(c, s.responses["DeclineHandshake"])
+}
+func (s *Server) cancelHandshake(c *call) (any, *apiError) {
+	return s.respond(c, s.responses["CancelHandshake"])
+}
 
 // respond applies r to the handshake named in the call. The checks, in
 // order:
@@ -71,30 +77,74 @@ func (s *Server) respond(c *call, r response) (any, *apiError) {
 	if !r.mayCall(h, c.account) {
 		return nil, newError(errAccessDenied, "Account %s may not do this to handshake %s.", c.account, h.id)
 	}
-	switch cur := h.stateAt(c.now); {
-	case cur == r.to:
-		return nil, newError(errAlreadyInState, "Handshake %s is already %s.", h.id, cur)
-	case cur == stateRequested && r.to == stateAccepted:
-		return nil, newError(errInvalidTransition, "Handshake %s is REQUESTED: %d of the %d member accounts asked have not approved yet.",
-			h.id, s.unapproved(h, c.now), h.family.asked)
-	case !slices.Contains(r.from, cur):
-		return nil, newError(errInvalidTransition, "Handshake %s is %s and cannot become %s.", h.id, cur, r.to)
+	if s.busy(h, c) {
+		return nil, newError(errConcurrentModification, "Handshake %s is being changed by another request; try again.", h.id)
 	}
+	cur := h.stateAt(c.now)
+	if s.hooks.judgesStored() {
+		cur = h.state
+	}
+	cur = s.staleState(c.op, h, cur)
+	refusal, noop := s.refusal(h, cur, r, c.now)
+	if refusal != nil {
+		return nil, refusal
+	}
+	if noop {
+		return handshakeOutput{Handshake: h.render(c.now)}, nil
+	}
+	s.raceWindow(c, h)
+	before := h.render(c.now)
 	if r.effect != nil {
 		if e := r.effect(s, h, c); e != nil {
 			return nil, e
 		}
 	}
+	s.noteChange(h, h.stateAt(c.now))
 	h.close(r.to, c.now)
 	s.settle(h, c.now)
+	if r.to == stateCanceled && s.hooks.deletesCanceled() {
+		h.closed = h.closed.Add(-s.retention) // past its retention at once
+	}
+	if s.hooks != nil && s.hooks.renderBefore && r.to == stateAccepted {
+		return handshakeOutput{Handshake: before}, nil
+	}
 	return handshakeOutput{Handshake: h.render(c.now)}, nil
+}
+
+// refusal is the state check of response r for h in state cur: the
+// refusal, or nil to proceed (noop: succeed without changing anything).
+// Already in the requested state → HandshakeAlreadyInStateException;
+// accepting a REQUESTED all-features request (members still to approve)
+// or any other state r does not move from → InvalidHandshakeTransitionException.
+func (s *Server) refusal(h *handshake, cur string, r response, now time.Time) (e *apiError, noop bool) {
+	if s.hooks != nil && s.hooks.state != nil {
+		return s.hooks.state(s, h, cur, r, now)
+	}
+	return s.stateRefusal(h, cur, r, now), false
+}
+
+// stateRefusal is the reference state check (see refusal).
+func (s *Server) stateRefusal(h *handshake, cur string, r response, now time.Time) *apiError {
+	switch {
+	case cur == r.to:
+		return newError(errAlreadyInState, "Handshake %s is already %s.", h.id, cur)
+	case cur == stateRequested && r.to == stateAccepted && h.action != actionInvite:
+		return newError(errInvalidTransition, "Handshake %s is REQUESTED: %d of the %d member accounts asked have not approved yet.",
+			h.id, s.unapproved(h, now), h.family.asked)
+	case !slices.Contains(r.from, cur):
+		return newError(errInvalidTransition, "Handshake %s is %s and cannot become %s.", h.id, cur, r.to)
+	}
+	return nil
 }
 
 // visibleHandshake returns the handshake id if the caller is a party to it
 // and it was not dropped after its retention period.
 func (s *Server) visibleHandshake(id string, c *call) (*handshake, *apiError) {
 	h, ok := s.st.handshakes.get(id)
-	if !ok || h.gone(c.now, s.retention) || !h.isParty(c.account) {
+	if ok && !h.gone(c.now, s.retention) && !h.isParty(c.account) && !s.hooks.anyone(c.op) && s.hooks != nil && s.hooks.nonPartyDenied {
+		return nil, newError(errAccessDenied, "Account %s is no party to handshake %s.", c.account, id)
+	}
+	if !ok || h.gone(c.now, s.retention) || (!h.isParty(c.account) && !s.hooks.anyone(c.op)) {
 		return nil, newError(errHandshakeNotFound, "We can't find a handshake with the HandshakeId %s.", id)
 	}
 	return h, nil
@@ -124,13 +174,16 @@ type listHandshakesInput struct {
 
 // listHandshakesForAccount lists the handshakes addressed to the caller.
 func (s *Server) listHandshakesForAccount(c *call) (any, *apiError) {
+	if s.hooks != nil && s.hooks.listAll {
+		return s.listHandshakes(c, func(*handshake) bool { return true })
+	}
 	return s.listHandshakes(c, func(h *handshake) bool { return h.recipient == c.account })
 }
 
 // listHandshakesForOrganization lists the handshakes the caller's
 // organization sent; only its management account may call it.
 func (s *Server) listHandshakesForOrganization(c *call) (any, *apiError) {
-	org, e := s.managedOrg(c)
+	org, e := s.callersOrg(c)
 	if e != nil {
 		return nil, e
 	}
@@ -170,7 +223,11 @@ func (s *Server) listHandshakes(c *call, include func(*handshake) bool) (any, *a
 	}
 	out := handshakesOutput{Handshakes: make([]handshakeJSON, 0, len(page)), NextToken: next}
 	for _, h := range page {
-		out.Handshakes = append(out.Handshakes, h.render(c.now))
+		hj := h.render(c.now)
+		if s.hooks.stale(c.op) {
+			hj.State = s.initial[h.action]
+		}
+		out.Handshakes = append(out.Handshakes, hj)
 	}
 	return out, nil
 }
@@ -195,7 +252,7 @@ func (s *Server) newHandshake(org *organization, action, recipient string, p par
 		notes:      notes,
 		requested:  now,
 		expires:    now.Add(s.expiry[action]),
-		state:      initialStates[action],
+		state:      s.initial[action],
 	}
 	s.remember(h)
 	return h
@@ -204,7 +261,7 @@ func (s *Server) newHandshake(org *organization, action, recipient string, p par
 // uniqueHandshakeID returns a handshake id not used yet.
 func (s *Server) uniqueHandshakeID() string {
 	for {
-		id := randomID("h-", 10)
+		id := randomID("h-", s.handshakeIDLen)
 		if _, taken := s.st.handshakes.get(id); !taken {
 			return id
 		}

@@ -19,5 +19,9 @@ func newUUID() string {
 // [a-z2-7] (lower-cased base32), which satisfies the model's lowercase
 // alphanumeric id patterns (h-[0-9a-z]{8,32}, o-[a-z0-9]{10,32}).
 func randomID(prefix string, n int) string {
-	return prefix + strings.ToLower(rand.Text()[:n])
+	text := rand.Text() // 26 characters
+	for len(text) < n {
+		text += rand.Text()
+	}
+	return prefix + strings.ToLower(text[:n])
 }

@@ -63,7 +63,7 @@ func (s *Server) inviteAccount(c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	org, e := s.managedOrg(c)
+	org, e := s.callersOrg(c)
 	if e != nil {
 		return nil, e
 	}
@@ -75,7 +75,7 @@ func (s *Server) inviteAccount(c *call) (any, *apiError) {
 		return nil, handshakeConstraint("ALREADY_IN_AN_ORGANIZATION", "Account %s is already a member of organization %s.", recipient, org.id)
 	}
 	key := inviteKeyFor(org.id, recipient, target)
-	if h, ok := s.st.invites.get(key); ok && live(h.stateAt(c.now)) {
+	if h, ok := s.st.invites.get(key); ok && live(h.stateAt(c.now)) && !s.unseen(c.op, h) && (s.hooks == nil || !s.hooks.allowDuplicates) {
 		return nil, newError(errDuplicateHandshake, "Handshake %s already invites %s.", h.id, target.ID)
 	}
 	notes := ""
@@ -83,6 +83,7 @@ func (s *Server) inviteAccount(c *call) (any, *apiError) {
 		notes = *in.Notes
 	}
 	h := s.newHandshake(org, actionInvite, recipient, target, notes, c.now)
+	s.noteChange(h, "")
 	s.st.invites.put(key, h)
 	return handshakeOutput{Handshake: h.render(c.now)}, nil
 }

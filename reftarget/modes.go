@@ -16,7 +16,8 @@ import (
 const MaxLatency = 10 * time.Second
 
 // Validate reports the first problem with o: an operation in Without that
-// specs/ does not name, or a Latency outside [0, MaxLatency].
+// specs/ does not name, a Latency outside [0, MaxLatency], or a Fault or
+// Variant the catalogue does not name.
 func (o Options) Validate() error {
 	return o.validate(specs.Must())
 }
@@ -31,7 +32,7 @@ func (o Options) validate(c *specs.Contract) error {
 	if o.Latency < 0 || o.Latency > MaxLatency {
 		return fmt.Errorf("reftarget: Latency %s is outside [0, %s]", o.Latency, MaxLatency)
 	}
-	return nil
+	return o.validateNames()
 }
 
 // operationNames lists the operations of c, sorted.

@@ -24,6 +24,7 @@ type orgClock struct {
 	handshakes int           // handshakes of the organization still retained
 	deleted    bool          // the organization is deleted (the clock is in state.retired)
 	sent       []*handshake  // while it lives, what it sent, in order (some maybe released, see release)
+	hooks      *hooks        // the server's planted fault, if any (read by the handshakes' clock-driven methods)
 }
 
 // at returns the organization's time when the target clock reads now.

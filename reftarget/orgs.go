@@ -29,6 +29,15 @@ func (s *Server) managedOrg(c *call) (*organization, *apiError) {
 	return org, nil
 }
 
+// callersOrg is managedOrg for the operation being called, or memberOrg
+// where a planted fault lets any member call it.
+func (s *Server) callersOrg(c *call) (*organization, *apiError) {
+	if s.hooks.member(c.op) {
+		return s.memberOrg(c)
+	}
+	return s.managedOrg(c)
+}
+
 // join makes account a member of org.
 func (s *Server) join(org *organization, account, method string, now time.Time) {
 	m := &membership{seq: s.st.next(), account: account, org: org, joined: org.clock.at(now), method: method}
@@ -69,8 +78,11 @@ func (s *Server) createOrganization(c *call) (any, *apiError) {
 // createOrg makes account the management account of a new organization.
 func (s *Server) createOrg(account, featureSet string, now time.Time) *organization {
 	id := s.uniqueOrgID()
-	org := &organization{id: id, mgmt: account, featureSet: featureSet, clock: &orgClock{id: id}}
+	org := &organization{id: id, mgmt: account, featureSet: featureSet, clock: &orgClock{id: id, hooks: s.hooks}}
 	s.st.orgs[org.id] = org
+	if s.st.first == nil && s.hooks != nil && s.hooks.joinFirstOrg {
+		s.st.first = org // kept by a planted fault only
+	}
 	s.join(org, account, "CREATED", now)
 	return org
 }
@@ -78,7 +90,7 @@ func (s *Server) createOrg(account, featureSet string, now time.Time) *organizat
 // uniqueOrgID returns an organization id not used yet.
 func (s *Server) uniqueOrgID() string {
 	for {
-		id := randomID("o-", 10)
+		id := randomID("o-", s.orgIDLen)
 		if _, taken := s.clockOf(id); !taken {
 			return id
 		}
@@ -101,7 +113,7 @@ func (s *Server) listAccounts(c *call) (any, *apiError) {
 	if e := c.decode(&in); e != nil {
 		return nil, e
 	}
-	org, e := s.managedOrg(c)
+	org, e := s.callersOrg(c)
 	if e != nil {
 		return nil, e
 	}
@@ -112,6 +124,9 @@ func (s *Server) listAccounts(c *call) (any, *apiError) {
 	out := accountsOutput{Accounts: make([]accountJSON, 0, len(page)), NextToken: next}
 	for _, m := range page {
 		out.Accounts = append(out.Accounts, m.render())
+		if s.hooks != nil && s.hooks.duplicateAccounts && m.method == "INVITED" {
+			out.Accounts = append(out.Accounts, m.render())
+		}
 	}
 	return out, nil
 }

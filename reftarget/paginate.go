@@ -35,6 +35,9 @@ func paginate[T any](items []T, seq func(T) int64, in pageInput) ([]T, string, *
 	if in.MaxResults != nil {
 		size = *in.MaxResults
 	}
+	if size <= 0 { // only where a planted fault lets MaxResults 0 through: no limit
+		size = len(items) + 1
+	}
 	page := make([]T, 0, size)
 	for i, it := range items {
 		if seq(it) <= after {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"strings"
@@ -44,6 +45,14 @@ type Options struct {
 	// effect. It stands in for slow emulators (Python ones answer in about
 	// 40 ms) in tests and benchmarks. At most MaxLatency.
 	Latency time.Duration
+	// Fault plants one fault of the catalogue (Faults, "runner faults"):
+	// a realistic emulator bug that breaks one point of the contract, for
+	// measuring which checks catch it. "" plants none.
+	Fault string
+	// Variant makes one equivalent variant of the catalogue (Variants): an
+	// answer the sources allow where the reference target picks another,
+	// which every check must accept. "" makes none.
+	Variant string
 }
 
 // Server is the reference target: an http.Handler that speaks awsJson1_1
@@ -60,6 +69,16 @@ type Server struct {
 	missing      map[string]bool // operations that answer "not implemented"
 	implicitOrgs bool            // Options.ImplicitOrganizations
 	latency      time.Duration   // Options.Latency
+
+	// What a planted fault or variant may change (faults.go); the values
+	// newServer sets are the reference behaviour.
+	hooks          *hooks // nil: none planted
+	responses      map[string]response
+	effects        map[string]func(s *Server, h *handshake, c *call) *apiError
+	initial        map[string]string // initial state by action
+	handshakeIDLen int               // characters after "h-"
+	orgIDLen       int               // characters after "o-"
+	maxBody        int64             // the largest request body read
 
 	logMu sync.Mutex
 	log   io.Writer
@@ -101,6 +120,7 @@ type call struct {
 	account string // the caller's account
 	body    []byte
 	now     time.Time
+	op      string // the operation's name
 }
 
 // decode unmarshals the (already validated) request body into v.
@@ -145,6 +165,13 @@ func newServer(c *specs.Contract, opts Options) (*Server, error) {
 		missing:      missingOperations(opts),
 		implicitOrgs: opts.ImplicitOrganizations,
 		latency:      opts.Latency,
+
+		responses:      map[string]response{"AcceptHandshake": acceptResponse, "DeclineHandshake": declineResponse, "CancelHandshake": cancelResponse},
+		effects:        maps.Clone(acceptEffects),
+		initial:        maps.Clone(initialStates),
+		handshakeIDLen: 10,
+		orgIDLen:       10,
+		maxBody:        maxBodyBytes,
 	}
 	for _, action := range []string{actionInvite, actionEnable, actionApprove} {
 		d, ok := c.Lifecycle.ExpiresAfter(action)
@@ -173,19 +200,33 @@ func newServer(c *specs.Contract, opts Options) (*Server, error) {
 	for name, st := range statusOverrides {
 		s.status[name] = st
 	}
+	for _, name := range []string{opts.Fault, opts.Variant} {
+		if name == "" {
+			continue
+		}
+		f, _ := lookupFault(name)
+		if s.hooks == nil {
+			s.hooks = &hooks{}
+		}
+		f.plant(s)
+	}
 	return s, nil
 }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	w.Header().Set("x-amzn-RequestId", newUUID())
+	if s.hooks == nil || !s.hooks.noRequestID {
+		w.Header().Set("x-amzn-RequestId", newUUID())
+	}
 	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		status := s.serveControl(w, r)
 		s.logf("%s %s status=%d %s", r.Method, r.URL.Path, status, time.Since(start).Round(time.Microsecond))
 		return
 	}
-	op, account, status := s.serveAPI(w, r)
+	out, send := s.rewriting(w)
+	op, account, status := s.serveAPI(out, r)
+	send()
 	if account == "" {
 		account = "-"
 	}
@@ -195,9 +236,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveAPI answers one AWS API request and returns what the log line needs.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, account string, status int) {
 	fail := func(e *apiError) (string, string, int) {
-		e.Status = s.statusOf(e.Type)
-		writeError(w, e)
-		return opName, account, e.Status
+		e.op = opName
+		return opName, account, s.writeFailure(w, e)
 	}
 	opName = r.Header.Get("X-Amz-Target")
 	if opName == "" {
@@ -207,31 +247,49 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	// once the body is consumed, and the delay must end when it does.
 	var body []byte
 	var readErr error
-	if r.ContentLength <= maxBodyBytes {
-		body, readErr = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if r.ContentLength <= s.maxBody {
+		body, readErr = io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
 	}
 	if !s.delay(r.Context()) {
 		return opName, "", statusClientGone
 	}
-	if r.ContentLength > maxBodyBytes {
-		return fail(newError(errTooLarge, "the request body is larger than %d bytes", maxBodyBytes))
+	tooLarge := func() (string, string, int) {
+		if s.hooks != nil && s.hooks.tooLarge != nil && s.hooks.tooLarge(w) {
+			return opName, account, http.StatusRequestEntityTooLarge
+		}
+		return fail(newError(errTooLarge, "the request body is larger than %d bytes", s.maxBody))
+	}
+	if r.ContentLength > s.maxBody {
+		return tooLarge()
 	}
 	account, ok := callerAccount(r)
+	if !ok && s.hooks != nil && s.hooks.unsigned {
+		account, ok = defaultAccount, true
+	}
 	if !ok {
 		return fail(newError(errMissingToken, "Missing Authentication Token"))
 	}
 	op, ok := s.ops[r.Header.Get("X-Amz-Target")]
 	if !ok || r.Method != http.MethodPost || r.URL.Path != "/" {
+		if s.hooks != nil && s.hooks.unknownOperation != nil && s.hooks.unknownOperation(w) {
+			return opName, account, http.StatusNotFound
+		}
 		return fail(newError(errUnknownOperation, "no operation for %s %s with X-Amz-Target %q", r.Method, r.URL.Path, r.Header.Get("X-Amz-Target")))
 	}
 	opName = op.name
+	if s.hooks != nil && s.hooks.crash[op.name] {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte("<!doctype html><html><title>500 Internal Server Error</title><h1>Internal Server Error</h1></html>"))
+		return opName, account, http.StatusInternalServerError
+	}
 	if s.missing[op.name] {
 		writeNotImplemented(w, op.name)
 		return opName, account, http.StatusNotImplemented
 	}
 	if readErr != nil {
-		if _, tooLarge := errors.AsType[*http.MaxBytesError](readErr); tooLarge {
-			return fail(newError(errTooLarge, "the request body is larger than %d bytes", maxBodyBytes))
+		if _, isTooLarge := errors.AsType[*http.MaxBytesError](readErr); isTooLarge {
+			return tooLarge()
 		}
 		return fail(newError(errSerialization, "reading the request body: %v", readErr))
 	}
@@ -245,17 +303,51 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	if e != nil {
 		return fail(e)
 	}
-	s.mu.Lock()
-	c := &call{account: account, body: body, now: s.clock.now()}
-	s.sweep(c.now)
-	s.ensureOrganization(op.name, c)
-	out, e := op.run(s, c)
-	s.mu.Unlock()
+	out, e := s.run(op, &call{account: account, body: body, op: op.name})
 	if e != nil {
 		return fail(e)
 	}
-	writeJSON(w, http.StatusOK, out)
+	s.writeSuccess(w, out)
 	return opName, account, http.StatusOK
+}
+
+// run runs op for c under the state lock (released however op ends).
+func (s *Server) run(op operation, c *call) (any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c.now = s.clock.now()
+	s.sweep(c.now)
+	s.ensureOrganization(op.name, c)
+	return op.run(s, c)
+}
+
+// writeFailure writes e with its HTTP status and returns the status.
+func (s *Server) writeFailure(w http.ResponseWriter, e *apiError) int {
+	if s.hooks != nil && s.hooks.rename != nil {
+		s.hooks.rename(e)
+	}
+	e.Status = s.statusOf(e.Type)
+	if s.hooks != nil && s.hooks.noErrorRequestID {
+		w.Header().Del("x-amzn-RequestId")
+	}
+	if s.hooks != nil && s.hooks.errorForm != nil {
+		s.hooks.errorForm(w, e)
+		return e.Status
+	}
+	writeError(w, e)
+	return e.Status
+}
+
+// writeSuccess writes an operation's output.
+func (s *Server) writeSuccess(w http.ResponseWriter, out any) {
+	if s.hooks != nil && s.hooks.contentType != "" {
+		body, _ := json.Marshal(out)
+		w.Header().Set("Content-Type", s.hooks.contentType)
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(body)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // statusClientGone is the status logged for a request whose client gave up

@@ -45,8 +45,8 @@ func (s *Server) sweep(now time.Time) {
 		st.handshakes.keepIf(h.id, h)
 		if h.action == actionInvite {
 			key := inviteKeyOf(h)
-			if h.stateAt(now) != stateOpen {
-				// Only an open invitation can be a duplicate's reason.
+			if !live(h.stateAt(now)) {
+				// Only an open (or requested) invitation can be a duplicate's reason.
 				st.invites.delIf(key, h)
 			} else {
 				st.invites.keepIf(key, h)

@@ -38,6 +38,12 @@ type rule struct {
 	pattern  *regexp.Regexp
 	enum     map[string]bool
 	nested   []rule // members of a structure
+	// Planted faults (faults.go): an empty string passes every constraint
+	// (a presence-only required check); a JSON null makes the handler fail.
+	// A variant: an empty string is missing (INPUT_REQUIRED).
+	emptyPasses   bool
+	nullFails     bool
+	emptyRequired bool
 }
 
 // nestedScalars names the scalar shape behind a structure member that
@@ -211,6 +217,9 @@ func checkTypes(rules []rule, obj map[string]json.RawMessage) *apiError {
 func checkConstraints(rules []rule, obj map[string]json.RawMessage) *apiError {
 	for _, r := range rules {
 		raw, ok := obj[r.key]
+		if ok && r.nullFails && kindOf(raw) == "null" {
+			return newError(errInternal, "'NoneType' object has no attribute 'startswith' (%s)", r.name)
+		}
 		if !ok || kindOf(raw) == "null" {
 			if r.required {
 				return invalidInput("INPUT_REQUIRED", "You must specify a value for %s.", r.name)
@@ -253,6 +262,12 @@ func (r rule) check(raw json.RawMessage) *apiError {
 
 // checkString applies the length, pattern and enumeration constraints.
 func (r rule) checkString(s string) *apiError {
+	switch {
+	case s == "" && r.emptyPasses:
+		return nil
+	case s == "" && r.emptyRequired:
+		return invalidInput("INPUT_REQUIRED", "You must specify a value for %s.", r.name)
+	}
 	n := utf8.RuneCountInString(s)
 	switch {
 	case r.maxLen != nil && n > *r.maxLen:

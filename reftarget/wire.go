@@ -22,6 +22,7 @@ type apiError struct {
 	Status  int
 	Message string
 	Reason  string
+	op      string // the operation that refused, for the planted faults that rename errors
 }
 
 // Error implements error.
@@ -41,24 +42,25 @@ type errorBody struct {
 
 // The error names this target sends.
 const (
-	errAccessDenied          = "AccessDeniedException"
-	errNotInUse              = "AWSOrganizationsNotInUseException"
-	errAccountNotFound       = "AccountNotFoundException"
-	errAlreadyInOrganization = "AlreadyInOrganizationException"
-	errConstraintViolation   = "ConstraintViolationException"
-	errDuplicateHandshake    = "DuplicateHandshakeException"
-	errAlreadyInState        = "HandshakeAlreadyInStateException"
-	errHandshakeConstraint   = "HandshakeConstraintViolationException"
-	errHandshakeNotFound     = "HandshakeNotFoundException"
-	errInvalidTransition     = "InvalidHandshakeTransitionException"
-	errInvalidInput          = "InvalidInputException"
-	errMasterCannotLeave     = "MasterCannotLeaveOrganizationException"
-	errOrganizationNotEmpty  = "OrganizationNotEmptyException"
-	errMissingToken          = "MissingAuthenticationTokenException"
-	errSerialization         = "SerializationException"
-	errUnknownOperation      = "UnknownOperationException"
-	errTooLarge              = "RequestEntityTooLargeException"
-	errInternal              = "InternalFailure"
+	errAccessDenied           = "AccessDeniedException"
+	errNotInUse               = "AWSOrganizationsNotInUseException"
+	errAccountNotFound        = "AccountNotFoundException"
+	errConcurrentModification = "ConcurrentModificationException"
+	errAlreadyInOrganization  = "AlreadyInOrganizationException"
+	errConstraintViolation    = "ConstraintViolationException"
+	errDuplicateHandshake     = "DuplicateHandshakeException"
+	errAlreadyInState         = "HandshakeAlreadyInStateException"
+	errHandshakeConstraint    = "HandshakeConstraintViolationException"
+	errHandshakeNotFound      = "HandshakeNotFoundException"
+	errInvalidTransition      = "InvalidHandshakeTransitionException"
+	errInvalidInput           = "InvalidInputException"
+	errMasterCannotLeave      = "MasterCannotLeaveOrganizationException"
+	errOrganizationNotEmpty   = "OrganizationNotEmptyException"
+	errMissingToken           = "MissingAuthenticationTokenException"
+	errSerialization          = "SerializationException"
+	errUnknownOperation       = "UnknownOperationException"
+	errTooLarge               = "RequestEntityTooLargeException"
+	errInternal               = "InternalFailure"
 )
 
 // statusOverrides are the statuses of errors specs/ does not model.

@@ -5,6 +5,8 @@
 //	runner serve [flags]      serve the embedded reference target
 //	runner sdk VERSION[,…]    replay the goldens through aws-sdk-go-v2 versions and compare them
 //	runner merge REPORT.json… combine the reports of a run's shards into one verdict
+//	runner faults             list the reference target's faults and equivalent variants
+//	runner diff A B           run the same generated sequences against two targets and show where they differ
 //	runner fuzz [flags]       run the properties in rounds for --duration (a fuzz campaign)
 //
 // Exit status: 0 no check failed, 1 a check failed, 2 bad usage or an
@@ -24,11 +26,13 @@ type command func(args []string, stdout, stderr io.Writer) int
 
 // commands is the subcommand table; the empty name is the default (run).
 var commands = map[string]command{
-	"":      runCmd,
-	"serve": serveCmd,
-	"sdk":   sdkCmd,
-	"merge": mergeCmd,
-	"fuzz":  fuzzCmd,
+	"":       runCmd,
+	"serve":  serveCmd,
+	"sdk":    sdkCmd,
+	"merge":  mergeCmd,
+	"faults": faultsCmd,
+	"diff":   diffCmd,
+	"fuzz":   fuzzCmd,
 }
 
 func main() {
@@ -43,7 +47,7 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(stderr, "runner: unknown command %q (commands: serve, sdk, merge, fuzz; no command runs the checks)\n", name)
+		fmt.Fprintf(stderr, "runner: unknown command %q (commands: serve, sdk, merge, faults, diff, fuzz; no command runs the checks)\n", name)
 		return 2
 	}
 	return cmd(args, stdout, stderr)

@@ -47,6 +47,7 @@ type runFlags struct {
 	invitationBudget int
 	finalizingWait   time.Duration
 	spacing          time.Duration
+	fault            string
 	propertyFlags
 	set map[string]bool // flags given on the command line
 }
@@ -58,6 +59,8 @@ func defaultParallel() int { return max(8, 4*runtime.NumCPU()) }
 // runUsage is the first line of the default command's help.
 const runUsage = `usage: runner [flags]               run the conformance checks (against the embedded reference target unless --endpoint or --target-file)
        runner serve [flags]         serve the embedded reference target
+       runner faults                list the reference target's faults and equivalent variants (--fault NAME plants one)
+       runner diff [flags] A B      run the same generated sequences against two targets and show where they differ
        runner fuzz [flags]          run the properties for --duration (a fuzz campaign)
        runner <command> --help      the flags of a command`
 
@@ -80,6 +83,7 @@ func runFlagSet(f *runFlags) *flag.FlagSet {
 	fs.StringVar(&f.shard, "shard", "", "run only the K-th of N deterministic slices of the checks, as K/N (for CI build matrices; combine with runner merge)")
 	fs.IntVar(&f.invitationBudget, "invitation-budget", -1, "invitations the run may send; checks beyond it are left for the next run (default with a target file for real AWS: the daily quota less what the organization sent in the last 24 hours; -1: no budget)")
 	fs.DurationVar(&f.finalizingWait, "finalizing-wait", 5*time.Minute, "with a target file: how long to wait out a new organization that is still finalizing (FinalizingOrganizationException; AWS says up to an hour)")
+	fs.StringVar(&f.fault, "fault", "", "plant this fault (or equivalent variant) of runner faults in the embedded reference target")
 	addPropertyFlags(fs, &f.propertyFlags, defaultExamples, defaultSteps, "examples each property tries")
 	fs.DurationVar(&f.spacing, "membership-spacing", 2*time.Second, "with a target file for real AWS: the least time between two membership changes (accepting an invitation, removing or leaving), whose rate AWS limits without a documented number")
 	return fs
@@ -107,6 +111,13 @@ func parseRunFlags(args []string) (*runFlags, error) {
 		return nil, fmt.Errorf("--invitation-budget must be -1 (none) or more, got %d", f.invitationBudget)
 	case f.finalizingWait < 0 || f.spacing < 0:
 		return nil, errors.New("--finalizing-wait and --membership-spacing must not be negative")
+	case f.fault != "" && (f.endpoint != "" || f.targetFile != ""):
+		return nil, errors.New("--fault plants a fault in the embedded reference target: leave out --endpoint and --target-file")
+	}
+	if f.fault != "" {
+		if _, err := faultOptions(f.fault); err != nil {
+			return nil, err
+		}
 	}
 	if err := f.propertyFlags.validate(); err != nil {
 		return nil, err
@@ -296,6 +307,9 @@ func rerunHint(f *runFlags) func(pattern string) string {
 	if f.allowUnsupported {
 		args = append(args, "--allow-unsupported")
 	}
+	if f.fault != "" {
+		args = append(args, "--fault", text.ShellQuote(f.fault))
+	}
 	if f.seed != 0 {
 		args = append(args, "--seed", fmt.Sprint(f.seed))
 	}
@@ -335,11 +349,18 @@ func reach(ctx context.Context, f *runFlags) (tgt *endpoint.Target, label string
 	shutdown = func() {}
 	label = cfg.Endpoint
 	if cfg.Endpoint == "" {
-		url, stop, err := serveEmbedded()
+		opts := reftarget.Options{}
+		if f.fault != "" {
+			opts, _ = faultOptions(f.fault) // checked with the flags
+		}
+		url, stop, err := serveEmbedded(opts)
 		if err != nil {
 			return nil, "", nil, nil, err
 		}
 		cfg.Endpoint, shutdown, label = url, stop, "embedded reference target ("+url+")"
+		if f.fault != "" {
+			label = "embedded reference target with fault " + f.fault + " (" + url + ")"
+		}
 	}
 	tgt, err = endpoint.New(cfg)
 	if err != nil {
@@ -387,18 +408,19 @@ func checkRoles(f *endpoint.File) error {
 	return nil
 }
 
-// serveEmbedded serves the reference target on a free loopback port.
-func serveEmbedded() (string, func(), error) {
+// serveEmbedded serves the reference target with opts on a free loopback
+// port.
+func serveEmbedded(opts reftarget.Options) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, fmt.Errorf("start the embedded reference target: %w", err)
 	}
-	srv := reftarget.NewHTTPServer(reftarget.New(reftarget.Options{}))
+	srv := reftarget.NewHTTPServer(reftarget.New(opts))
 	go srv.Serve(ln)
-	// The run is over when stop is called (its cleanups done): close at
-	// once. Shutdown would wait up to 5s for a connection the client
-	// opened but never used, which http.Server counts as active.
-	stop := func() { srv.Close() }
+	// The run is over when stop is called: close at once rather than wait
+	// for connections the client dialed but never used (Shutdown waits 5 s
+	// for those).
+	stop := func() { _ = srv.Close() }
 	return "http://" + ln.Addr().String(), stop, nil
 }
 

@@ -23,19 +23,20 @@ const shutdownGrace = 5 * time.Second
 const accountConvention = "accounts: LocalStack convention — a 12-digit access key id is the caller's account, otherwise 000000000000"
 
 // serveUsage is serve's one-line usage.
-const serveUsage = "usage: runner serve [--addr 127.0.0.1:4566] [--verbose] [--without OP,OP] [--implicit-organizations] [--latency D]"
+const serveUsage = "usage: runner serve [--addr 127.0.0.1:4566] [--verbose] [--without OP,OP] [--implicit-organizations] [--latency D] [--fault NAME]"
 
 // serveCmd serves the embedded reference target until SIGINT or SIGTERM:
 //
-//	runner serve [--addr 127.0.0.1:4566] [--verbose] [--without OP,OP] [--implicit-organizations] [--latency D]
+//	runner serve [--addr 127.0.0.1:4566] [--verbose] [--without OP,OP] [--implicit-organizations] [--latency D] [--fault NAME]
 //
 // The first line on stdout says where it listens; with --verbose one line
 // per request goes to stderr. --without makes the named operations answer
 // as LocalStack answers one it lacks (501 InternalFailure);
 // --implicit-organizations makes CreateOrganization one of them and gives
 // an account its organization on its first management call; --latency
-// delays every API answer (a stand-in for slow emulators). Bad flags or an
-// unusable address exit 2.
+// delays every API answer (a stand-in for slow emulators); --fault plants
+// one fault or equivalent variant of the catalogue (runner faults). Bad
+// flags or an unusable address exit 2.
 func serveCmd(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -51,6 +52,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	without := fs.String("without", "", "comma-separated operations that answer 501 not implemented, as LocalStack does")
 	implicit := fs.Bool("implicit-organizations", false, "CreateOrganization is not implemented; an account's first management call creates its organization")
 	latency := fs.Duration("latency", 0, "delay every API answer by this much (at most 10s)")
+	fault := fs.String("fault", "", "plant this fault (or equivalent variant) of runner faults")
 	usageError := func(format string, args ...any) int {
 		fmt.Fprintf(stderr, "runner serve: %s (%s)\n", fmt.Sprintf(format, args...), serveUsage)
 		return 2
@@ -65,7 +67,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))
 	}
-	opts := reftarget.Options{ImplicitOrganizations: *implicit, Latency: *latency}
+	opts := reftarget.Options{}
+	if *fault != "" {
+		fo, err := faultOptions(*fault)
+		if err != nil {
+			return usageError("%v", err)
+		}
+		opts = fo
+	}
+	opts.ImplicitOrganizations, opts.Latency = *implicit, *latency
 	if *without != "" {
 		for name := range strings.SplitSeq(*without, ",") {
 			if name = strings.TrimSpace(name); name == "" {
@@ -87,6 +97,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	fmt.Fprintf(stdout, "orgconform reference target listening on %s (%s)\n", url, accountConvention)
+	if *fault != "" {
+		fmt.Fprintf(stdout, "planted: %s (runner faults describes it)\n", *fault)
+	}
 	<-ctx.Done()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()

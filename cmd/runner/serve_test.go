@@ -141,14 +141,9 @@ type serveProcess struct {
 // line.
 func startServeBinary(t *testing.T, extra ...string) *serveProcess {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
+	_, err := exec.LookPath("go")
 	serveRequire(t, "the go tool", err)
-	bin := filepath.Join(t.TempDir(), "runner")
-	bctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	if out, err := exec.CommandContext(bctx, goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/runner: %v\n%s", err, out)
-	}
+	bin := runnerBinary(t)
 	p := &serveProcess{stderr: &serveLockedBuffer{}, exited: make(chan error, 1)}
 	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--verbose"}, extra...)...)
 	p.cmd.Stderr = p.stderr

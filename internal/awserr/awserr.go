@@ -97,3 +97,39 @@ func Fields(body []byte) (f ErrorFields, decoded bool) {
 	reason, _ := info.Reason.(string)
 	return ErrorFields{Type: info.Type, Code: code, Message: info.Message, Reason: reason}, true
 }
+
+// Read is Code and Fields from one decode of body: the error code as the
+// SDK reads it, and the error members (decoded as Fields says).
+func Read(header http.Header, body []byte) (code string, f ErrorFields, decoded bool) {
+	var info struct {
+		Type    string `json:"__type"`
+		Message string
+		Code    any
+		Reason  any
+	}
+	// Unmarshal when the body is one JSON value (the usual case, and no
+	// decoder to allocate); else the decoder reads the first value, as the
+	// SDK's does. Numbers are never read: only strings count.
+	if json.Unmarshal(body, &info) != nil {
+		info.Type, info.Message, info.Code, info.Reason = "", "", nil, nil
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&info); err != nil && err != io.EOF {
+			return "", f, false
+		}
+	}
+	c, _ := info.Code.(string)
+	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '{' {
+		reason, _ := info.Reason.(string)
+		f, decoded = ErrorFields{Type: info.Type, Code: c, Message: info.Message, Reason: reason}, true
+	}
+	switch h := header.Get("X-Amzn-ErrorType"); {
+	case h != "":
+		code = Bare(h)
+	case info.Type != "":
+		code = Bare(info.Type)
+	default:
+		code = Bare(c)
+	}
+	return code, f, decoded
+}
