@@ -199,3 +199,9 @@ func withType(body []byte, code string) []byte {
 	out, _ := json.Marshal(m)
 	return out
 }
+
+// WithType returns an error body as awsJson1_1 clients read it: with
+// "__type" set to code when the body names no type (the target sent the
+// code only in the X-Amzn-ErrorType header), so that it can be checked
+// against the exception's schema.
+func WithType(body []byte, code string) []byte { return withType(body, code) }

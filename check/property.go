@@ -306,11 +306,14 @@ var rapidOnce sync.Once
 // The budget properties run with unless ConfigureRapid or rapid's own
 // flags (-rapid.checks, -rapid.steps, -rapid.shrinktime on a go test
 // command line) say otherwise: the default run's, which keeps it within
-// two seconds on the embedded target, rather than rapid's 100 examples.
+// two seconds on the embedded target, rather than rapid's 100 examples;
+// and a few seconds' shrinking, rather than rapid's 30 (a go test that
+// runs the checks against many faulty targets, such as the mutation
+// score, shrinks every failure it provokes).
 const (
 	DefaultExamples = 8
 	DefaultSteps    = 12
-	DefaultShrink   = 10 * time.Second
+	DefaultShrink   = 3 * time.Second
 )
 
 // ensureRapidFlags makes rapid's flags readable outside go test (rapid

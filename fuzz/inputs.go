@@ -9,6 +9,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/orgconform/orgconform/check"
 	"github.com/orgconform/orgconform/endpoint"
 	"github.com/orgconform/orgconform/inputgen"
 	"github.com/orgconform/orgconform/internal/text"
@@ -215,7 +216,7 @@ func wellFormed(op string, r *endpoint.Response) error {
 	if want := statuses(r.Code); len(want) > 0 && !slices.Contains(want, r.Status) {
 		return fmt.Errorf("%s: HTTP %d, specs gives %s %v", r.Summary(), r.Status, r.Code, want)
 	}
-	if err := schemas.ValidateError(r.Code, r.Body); err != nil {
+	if err := schemas.ValidateError(r.Code, check.WithType(r.Body, r.Code)); err != nil {
 		return fmt.Errorf("%s: the error body does not match its schema: %s", r.Summary(), text.OneLine(err.Error()))
 	}
 	return nil

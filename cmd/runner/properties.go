@@ -18,8 +18,9 @@ import (
 const (
 	defaultExamples = check.DefaultExamples
 	defaultSteps    = check.DefaultSteps
-	// defaultShrink bounds the time rapid spends shrinking one failure.
-	defaultShrink = check.DefaultShrink
+	// defaultShrink bounds the time rapid spends shrinking one failure: a
+	// person reads the counterexample, so longer than a library's default.
+	defaultShrink = 10 * time.Second
 )
 
 // propertyFlags are the flags that budget the properties.
