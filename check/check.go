@@ -34,9 +34,11 @@ type Check struct {
 	// After marks a check that judges what the others observed (run-wide
 	// error checks): it runs once every other check has finished.
 	After bool
-	// Early marks a long check (a property): the run starts it before the
-	// others, so that it overlaps the many short ones instead of finishing
-	// the run alone. Reports keep the list's order.
+	// Early marks a long check (a property: a sequence of calls, one at a
+	// time): when checks run in parallel it runs in a lane of its own
+	// beside the Parallel others, so that it overlaps the many short ones
+	// instead of taking their places or finishing the run alone; in a
+	// serial run it goes first. Reports keep the list's order.
 	Early bool
 	// Run is the body.
 	Run func(*T)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +36,7 @@ func (t *T) Property(prop func(rt *rapid.T, rec *Recorder)) {
 	tb := &rapidTB{t: t}
 	var verdict any // the stop of a verdict reached inside an example
 	failed := false // an example failed: later runs reproduce and shrink it
+	start, budget, outOfTime := time.Now(), propertyBudget(), false
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -46,6 +48,10 @@ func (t *T) Property(prop func(rt *rapid.T, rec *Recorder)) {
 		rapid.Check(tb, func(rt *rapid.T) {
 			if verdict != nil {
 				panic(verdictReached{})
+			}
+			if !failed && budget > 0 && time.Since(start) > budget {
+				outOfTime = true // the remaining examples pass untried
+				return
 			}
 			rec.reset()
 			t.mu.Lock()
@@ -73,6 +79,9 @@ func (t *T) Property(prop func(rt *rapid.T, rec *Recorder)) {
 	}()
 	if verdict != nil {
 		panic(verdict)
+	}
+	if outOfTime && !tb.failed {
+		t.Notef("%d examples tried: the property's time budget (%s) ran out before the configured number", t.result.Examples, budget)
 	}
 	if !tb.failed {
 		return
@@ -359,6 +368,18 @@ func ConfigureRapid(examples, steps int, seed uint64) error {
 	}
 	return nil
 }
+
+// budget is the longest a property spends trying new examples (0: no
+// limit); see ConfigureBudget.
+var budget atomic.Int64
+
+// ConfigureBudget bounds the time a property spends trying new examples:
+// once d has passed, the examples left pass untried and the result says
+// how many were tried, so that a slow target cannot stretch a run without
+// end (0: no limit, the default). A failure is shrunk whatever the budget.
+func ConfigureBudget(d time.Duration) { budget.Store(int64(d)) }
+
+func propertyBudget() time.Duration { return time.Duration(budget.Load()) }
 
 // ConfigureShrinking bounds the time rapid spends shrinking one failure
 // (rapid's default is 30s).

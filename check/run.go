@@ -23,7 +23,8 @@ type Options struct {
 	// the selected checks (K from 1), so that CI jobs share a campaign;
 	// checks marked After run in every shard.
 	Shard Shard
-	// Parallel is how many checks run at once (default 1).
+	// Parallel is how many checks run at once (default 1); Early checks
+	// run beside them when it is more than 1.
 	Parallel int
 	// Progress, if not nil, receives one line per finished check group.
 	Progress io.Writer
@@ -283,13 +284,35 @@ func Execute(ctx context.Context, tgt *endpoint.Target, checks []Check, opts Opt
 			first = append(first, i)
 		}
 	}
-	sort.SliceStable(first, func(i, j int) bool { return sel[first[i]].Early && !sel[first[j]].Early })
-	for _, batch := range [][]int{first, after} {
-		rs.pool(ctx, batch, func(i int) {
-			results[i] = rs.execute(ctx, sel[i])
-			prog.done(i, results[i])
-		})
+	// Early checks (properties: long sequences of calls, one at a time)
+	// get lanes of their own beside the pool when checks run in parallel,
+	// so that they neither wait for the many short checks nor take their
+	// places; in a serial run they simply go first.
+	var lanes sync.WaitGroup
+	if rs.opts.Parallel > 1 {
+		var rest []int
+		for _, i := range first {
+			if !sel[i].Early {
+				rest = append(rest, i)
+				continue
+			}
+			lanes.Go(func() {
+				results[i] = rs.execute(ctx, sel[i])
+				prog.done(i, results[i])
+			})
+		}
+		first = rest
 	}
+	sort.SliceStable(first, func(i, j int) bool { return sel[first[i]].Early && !sel[first[j]].Early })
+	rs.pool(ctx, first, func(i int) {
+		results[i] = rs.execute(ctx, sel[i])
+		prog.done(i, results[i])
+	})
+	lanes.Wait()
+	rs.pool(ctx, after, func(i int) {
+		results[i] = rs.execute(ctx, sel[i])
+		prog.done(i, results[i])
+	})
 	rs.runAtEnd(ctx)
 	rep.Results = results
 	rep.Duration = time.Since(start)

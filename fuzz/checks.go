@@ -34,7 +34,7 @@ func Checks() []check.Check {
 	}
 	for _, op := range ops {
 		out = append(out, check.Check{
-			ID: "property/input/" + op, Group: Group, Operation: op,
+			ID: "property/input/" + op, Group: Group, Operation: op, Early: true,
 			Needs: check.Needs{Ops: []string{op}, Principals: fixture.Need{fixture.Outsider: 1}},
 			Run:   func(t *check.T) { inputCheck(t, op) },
 		})

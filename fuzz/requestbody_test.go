@@ -202,18 +202,21 @@ func lenientLength(next http.Handler) http.Handler {
 	})
 }
 
-// typeOnlyInHeader sends the exception name in X-Amzn-ErrorType only: the
-// body lacks the __type its schema requires.
-func typeOnlyInHeader(next http.Handler) http.Handler {
+// reasonNotAString answers errors with a Reason that is a number: a body
+// its error schema refuses. (An error code sent only in X-Amzn-ErrorType,
+// with no __type in the body, is no fault: clients read the header first,
+// and the reference target's catalogue holds it as an equivalent variant.)
+func reasonNotAString(next http.Handler) http.Handler {
 	return rewrite(next, "DescribeHandshake", func(_ []byte, rec *httptest.ResponseRecorder) *httptest.ResponseRecorder {
 		if rec.Code < 300 {
 			return rec
 		}
+		code := rec.Header().Get("X-Amzn-ErrorType")
 		out := httptest.NewRecorder()
 		out.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		out.Header().Set("X-Amzn-ErrorType", rec.Header().Get("X-Amzn-ErrorType"))
+		out.Header().Set("X-Amzn-ErrorType", code)
 		out.WriteHeader(rec.Code)
-		out.Body.WriteString(`{"Message":"see the header"}`)
+		fmt.Fprintf(out.Body, `{"__type":%q,"Message":"bad input","Reason":7}`, code)
 		return out
 	})
 }
@@ -245,7 +248,7 @@ func TestRequestBodyCheckFailsOnPlantedFaults(t *testing.T) {
 		{"HTML on a malformed body", htmlOnMalformed, `{"HandshakeId"`, "an unclassified answer"},
 		{"an undocumented exception", validationException, `{}`, "not documented for DescribeHandshake"},
 		{"a lenient length", lenientLength, long, "expected: InvalidInputException (Reason MAX_LENGTH_EXCEEDED or INVALID_PATTERN)"},
-		{"an error body without __type", typeOnlyInHeader, `{"HandshakeId":"h-ABCDEFGH"}`, "the error body does not match its schema"},
+		{"an error body off its schema", reasonNotAString, `{"HandshakeId":"h-ABCDEFGH"}`, "the error body does not match its schema"},
 		{"a success body off its schema", skeletonHandshake, `{"HandshakeId":"h-abcdefgh"}`, "success whose body does not match the response schema"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -55,7 +55,7 @@ func fuzzFlagSet(f *fuzzFlags) *flag.FlagSet {
 	fs.StringVar(&f.markdownPath, "markdown", "", "write a markdown summary to this file (- for stdout)")
 	fs.BoolVar(&f.quiet, "quiet", false, "print only the failures and the summary")
 	fs.DurationVar(&f.duration, "duration", time.Minute, "how long the campaign runs (a property's last round may end up to a round later)")
-	addPropertyFlags(fs, &f.propertyFlags, fuzzExamples, fuzzSteps, "examples of one round of a property")
+	addPropertyFlags(fs, &f.propertyFlags, fuzzExamples, fuzzSteps, 0, "examples of one round of a property")
 	return fs
 }
 
@@ -167,6 +167,7 @@ func campaign(ctx context.Context, f *fuzzFlags, props []check.Check, console io
 	if err := check.ConfigureShrinking(f.shrink); err != nil {
 		return nil, err
 	}
+	check.ConfigureBudget(f.time)
 	tgt, label, _, shutdown, err := reach(ctx, &rf)
 	if err != nil {
 		return nil, err

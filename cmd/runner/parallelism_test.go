@@ -54,13 +54,23 @@ func normaliseRun(s string) string {
 	return s
 }
 
+// notProperties selects every check but the properties (ids that do not
+// start with "prop"; Go's regular expressions have no negative
+// lookahead). A property draws its examples from the seed, but how many it
+// tries within --property-time, how far a failure shrinks within
+// --shrink-time and how its concurrent calls interleave depend on time, so
+// its report may differ from run to run; TestPropertyFailureIsReproducible
+// shows that its seed reproduces a failure.
+const notProperties = `^([^p]|p[^r]|pr[^o]|pro[^p])`
+
 // TestParallelismChangesNothing (issue 11.1): the default run at 1 and at 16
 // checks at a time, against the reference target with planted
 // AcceptHandshake faults (so that failures, with their expectations,
 // observations and exchanges, are compared too), writes the same JSON,
 // JUnit and markdown reports — results, their order, every text and the
 // request counts per check, per group and in all — once what the target
-// invents and how long things took are normalised.
+// invents and how long things took are normalised. The properties are
+// left out (notProperties).
 func TestParallelismChangesNothing(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]map[string]string{}
@@ -72,7 +82,7 @@ func TestParallelismChangesNothing(t *testing.T) {
 		paths := map[string]string{
 			"json": filepath.Join(dir, n+".json"), "junit": filepath.Join(dir, n+".xml"), "markdown": filepath.Join(dir, n+".md"),
 		}
-		code, out, errOut := runRunner(t, "--endpoint", srv.URL, "--seed", modeSeed, "--parallel", n, "--quiet",
+		code, out, errOut := runRunner(t, "--endpoint", srv.URL, "--seed", modeSeed, "--parallel", n, "--quiet", "--run", notProperties,
 			"--json", paths["json"], "--junit", paths["junit"], "--markdown", paths["markdown"])
 		require.Equal(t, 1, code, "the planted faults fail checks\n%s%s", out, errOut)
 		files[n] = map[string]string{}
@@ -102,7 +112,13 @@ func TestParallelismChangesNothing(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, rep1.Requests, rep16.Requests, "requests in all")
 	assert.Greater(t, rep1.Requests, 1000)
-	assert.Equal(t, len(suiteIDs()), len(rep1.Results), "every check of the default run")
+	written := 0
+	for _, id := range suiteIDs() {
+		if !strings.HasPrefix(id, "property/") {
+			written++
+		}
+	}
+	assert.Equal(t, written, len(rep1.Results), "every check of the default run but the properties")
 	s := rep1.Summary()
 	assert.Greater(t, s.Failed, 5, "the planted faults give failures to compare")
 	assert.Contains(t, serial["json"], "X-Amz-Target: AWSOrganizationsV20161128.AcceptHandshake", "failures carry their exchanges")

@@ -39,7 +39,7 @@ var partialExpectations = []partialExpectation{
 			// access/DescribeHandshake/outsider and
 			// golden/DescribeHandshake/sample-response judge
 			// DescribeHandshake itself.
-			"DescribeHandshake not implemented": 24,
+			"DescribeHandshake not implemented": 25, // with property/input/DescribeHandshake
 			// errors/DescribeHandshake/* and responses/DescribeHandshake/schema:
 			// no DescribeHandshake answer to judge.
 			"not provoked in this run": 3,
@@ -58,12 +58,14 @@ var partialExpectations = []partialExpectation{
 			// CreateOrganization makes.
 			"no CONSOLIDATED_BILLING organization": 116,
 			// The CreateOrganization samples reproduce its answer.
-			"CreateOrganization not implemented": 2,
+			"CreateOrganization not implemented": 3, // with property/input/CreateOrganization
 			// Every account is in an organization: AWSOrganizationsNotInUse
 			// cannot be provoked, nor judged by the run-wide checks (nor
 			// CreateOrganization's or EnableAllFeatures' answers).
 			"the target creates organizations implicitly": 6,
-			"not provoked in this run":                    8,
+			// (the properties provoke some of the errors the written
+			// checks cannot on this target)
+			"not provoked in this run": 4,
 		},
 		// Issue 7: every AcceptHandshake input, accept, sdk and INVITE
 		// transition check reaches a verdict.
@@ -78,12 +80,12 @@ var partialExpectations = []partialExpectation{
 			// ACCEPTED), and accept/success/list-handshakes-for-account;
 			// and the checks of ListHandshakesForAccount itself (input,
 			// access, golden, time/retention).
-			"ListHandshakesForAccount not implemented": 85,
+			"ListHandshakesForAccount not implemented": 86, // with property/input/ListHandshakesForAccount
 			// accept/success/list-handshakes-for-organization,
 			// constraint/not-in-organization/ListHandshakesForOrganization
 			// and ListHandshakesForOrganization's input, access and golden
 			// checks.
-			"ListHandshakesForOrganization not implemented": 6,
+			"ListHandshakesForOrganization not implemented": 7, // with property/input/ListHandshakesForOrganization
 			"not provoked in this run":                      6,
 		},
 		mustKeep: regexp.MustCompile(`^(protocol/|input/[A-KM-Z]|input/ListAccounts/|transition/INVITE/|transition/ENABLE_ALL_FEATURES/(REQUESTED|DECLINED|CANCELED|EXPIRED)/|sdk/|golden/[A-KM-Z]|golden/ListAccounts/|constraint/(accept|invite|enable-all-features)/|accept/success/(response|schema|expiry-15-days|sdk|describe-organization|list-accounts|describe-handshake|concurrent)$)`),
@@ -94,7 +96,7 @@ var partialExpectations = []partialExpectation{
 			// Every all-features row, constraint/enable-all-features,
 			// constraint/not-in-organization/EnableAllFeatures and the
 			// EnableAllFeatures sample.
-			"EnableAllFeatures not implemented": 117,
+			"EnableAllFeatures not implemented": 118, // with property/input/EnableAllFeatures
 			"not provoked in this run":          3,
 		},
 		mustKeep: regexp.MustCompile(`^(protocol/|input/|accept/|transition/INVITE/|sdk/|golden/[A-DF-Z]|constraint/(accept|invite)/)`),
@@ -188,7 +190,9 @@ func plantedCaught(t *testing.T, m servedMode, correct map[string]check.Status) 
 		if s != check.Fail {
 			continue
 		}
-		explained := false
+		// A property may meet any planted fault: whether its examples do
+		// depends on their draws, so it is never required to.
+		explained := strings.HasPrefix(id, "property/")
 		for _, re := range plantedCatchers {
 			explained = explained || re.MatchString(id)
 		}

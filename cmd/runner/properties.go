@@ -23,16 +23,23 @@ const (
 	defaultShrink = 10 * time.Second
 )
 
+// defaultPropertyTime bounds the time each property of a default run
+// spends trying examples, so that a slow target (an emulator answering in
+// 40 ms) does not make the sequential examples the run's longest part.
+const defaultPropertyTime = 1500 * time.Millisecond
+
 // propertyFlags are the flags that budget the properties.
 type propertyFlags struct {
 	examples int
 	steps    int
 	shrink   time.Duration
+	time     time.Duration
 	failures string
 }
 
-func addPropertyFlags(fs *flag.FlagSet, f *propertyFlags, examples, steps int, examplesUsage string) {
+func addPropertyFlags(fs *flag.FlagSet, f *propertyFlags, examples, steps int, propertyTime time.Duration, examplesUsage string) {
 	fs.IntVar(&f.examples, "examples", examples, examplesUsage)
+	fs.DurationVar(&f.time, "property-time", propertyTime, "the longest each property spends trying examples (0: until --examples are tried)")
 	fs.IntVar(&f.steps, "steps", steps, "average actions of a stateful property's example")
 	fs.DurationVar(&f.shrink, "shrink-time", defaultShrink, "the longest a property spends shrinking a failure to a minimal counterexample")
 	fs.StringVar(&f.failures, "failures", "", "write each failed property's counterexample (steps, replay script, command) into this directory")
@@ -46,6 +53,8 @@ func (f *propertyFlags) validate() error {
 		return fmt.Errorf("--steps must be at least 1, got %d", f.steps)
 	case f.shrink <= 0:
 		return fmt.Errorf("--shrink-time must be positive, got %s", f.shrink)
+	case f.time < 0:
+		return fmt.Errorf("--property-time must not be negative, got %s", f.time)
 	}
 	return nil
 }
@@ -56,6 +65,7 @@ func (f *propertyFlags) configure(seed int64) error {
 	if err := check.ConfigureRapid(f.examples, f.steps, uint64(seed)); err != nil {
 		return err
 	}
+	check.ConfigureBudget(f.time)
 	return check.ConfigureShrinking(f.shrink)
 }
 

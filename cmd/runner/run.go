@@ -84,7 +84,7 @@ func runFlagSet(f *runFlags) *flag.FlagSet {
 	fs.IntVar(&f.invitationBudget, "invitation-budget", -1, "invitations the run may send; checks beyond it are left for the next run (default with a target file for real AWS: the daily quota less what the organization sent in the last 24 hours; -1: no budget)")
 	fs.DurationVar(&f.finalizingWait, "finalizing-wait", 5*time.Minute, "with a target file: how long to wait out a new organization that is still finalizing (FinalizingOrganizationException; AWS says up to an hour)")
 	fs.StringVar(&f.fault, "fault", "", "plant this fault (or equivalent variant) of runner faults in the embedded reference target")
-	addPropertyFlags(fs, &f.propertyFlags, defaultExamples, defaultSteps, "examples each property tries")
+	addPropertyFlags(fs, &f.propertyFlags, defaultExamples, defaultSteps, defaultPropertyTime, "examples each property tries")
 	fs.DurationVar(&f.spacing, "membership-spacing", 2*time.Second, "with a target file for real AWS: the least time between two membership changes (accepting an invitation, removing or leaving), whose rate AWS limits without a documented number")
 	return fs
 }
