@@ -39,6 +39,9 @@ type Outcome struct {
 	Variant bool
 	// Passed is the run's verdict as the runner gives it (exit status 0).
 	Passed bool
+	// Properties lists the properties that failed (they are not in
+	// Failing, First or Requests).
+	Properties []string
 	// Failing lists the ids of the checks that failed (or were
 	// unsupported), in run order.
 	Failing []string
@@ -133,6 +136,15 @@ func One(ctx context.Context, f reftarget.Fault, variant bool, opts Options) Out
 	total := 0
 	for _, r := range rep.Results {
 		status[r.ID] = r.Status
+		if strings.HasPrefix(r.ID, "property/") {
+			// A property's examples are drawn at random and may race:
+			// which faults it meets varies from run to run, so the table
+			// (deterministic) leaves the properties out.
+			if r.Status == check.Fail {
+				o.Properties = append(o.Properties, r.ID)
+			}
+			continue
+		}
 		if r.Status != check.Fail && r.Status != check.Unsupported {
 			total += r.Requests
 			continue

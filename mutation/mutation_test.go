@@ -47,6 +47,13 @@ func TestMutationScore(t *testing.T) {
 		}
 	}
 	t.Logf("slowest run: %s, %s", slowest.Fault.Name, slowest.Elapsed.Round(time.Millisecond))
+	byProperty := map[string]int{}
+	for _, o := range outcomes {
+		for _, id := range o.Properties {
+			byProperty[id]++
+		}
+	}
+	t.Logf("faults the properties met in this run (their examples are drawn at random, so the table leaves them out): %v", byProperty)
 	table := mutation.Table(outcomes)
 	t.Logf("mutation score, %d faults and %d variants in %s:\n%s", len(reftarget.Faults()), len(reftarget.Variants()), time.Since(start).Round(time.Second), table)
 	compareReadme(t, table)
