@@ -37,8 +37,8 @@ type Check struct {
 	// Early marks a long check (a property: a sequence of calls, one at a
 	// time): when checks run in parallel it runs in a lane of its own
 	// beside the Parallel others, so that it overlaps the many short ones
-	// instead of taking their places or finishing the run alone; in a
-	// serial run it goes first. Reports keep the list's order.
+	// instead of taking their places or finishing the run alone. A serial
+	// run, and every report, keeps the list's order.
 	Early bool
 	// Run is the body.
 	Run func(*T)

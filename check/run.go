@@ -287,7 +287,7 @@ func Execute(ctx context.Context, tgt *endpoint.Target, checks []Check, opts Opt
 	// Early checks (properties: long sequences of calls, one at a time)
 	// get lanes of their own beside the pool when checks run in parallel,
 	// so that they neither wait for the many short checks nor take their
-	// places; in a serial run they simply go first.
+	// places; a serial run keeps the list's order.
 	var lanes sync.WaitGroup
 	if rs.opts.Parallel > 1 {
 		var rest []int
@@ -303,7 +303,6 @@ func Execute(ctx context.Context, tgt *endpoint.Target, checks []Check, opts Opt
 		}
 		first = rest
 	}
-	sort.SliceStable(first, func(i, j int) bool { return sel[first[i]].Early && !sel[first[j]].Early })
 	rs.pool(ctx, first, func(i int) {
 		results[i] = rs.execute(ctx, sel[i])
 		prog.done(i, results[i])

@@ -240,6 +240,12 @@ func (m *machine) linModel(x *account, initial []string) porcupine.Model {
 			if oracle.Judge(oracle.Expectation{Common: []string{oracle.CatThrottle, oracle.CatInternal}}, a.a).Pass {
 				return []any{s} // throttled or failed inside: no effect assumed
 			}
+			if a.a.Code == "ConcurrentModificationException" && oracle.Documented(c.op, a.a.Code, nil) {
+				// The call met another in progress and took no effect (the
+				// model's documentation of the exception): allowed in any
+				// state, as a call that does nothing.
+				return []any{s}
+			}
 			switch c.op {
 			case "DescribeOrganization":
 				if a.a.Success && s.org != "" && a.org == s.org {
