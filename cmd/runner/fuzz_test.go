@@ -146,8 +146,7 @@ func TestFuzzCampaign(t *testing.T) {
 	require.Len(t, rep.Checks, 2)
 	for _, c := range rep.Checks {
 		assert.Equal(t, "pass", c.Status, c.ID)
-		assert.GreaterOrEqual(t, c.Examples, 5, c.ID)
-		assert.Zero(t, c.Examples%5, "%s: whole rounds of --examples", c.ID)
+		assert.GreaterOrEqual(t, c.Examples, 5, "%s: at least one round of --examples", c.ID)
 	}
 	assert.GreaterOrEqual(t, rep.DurationSeconds, 1.0)
 	assert.Positive(t, rep.PeakRSSBytes)
