@@ -128,7 +128,7 @@ func sdkAlreadyMember(t *check.T) {
 	if r.OK() {
 		fixture.LeaveLater(t, a, x)
 	}
-	judgeSDK(t, r, alreadyMember)
+	judgeSDK(t, r, oracle.AlreadyMember)
 }
 
 func sdkDeclineBySender(t *check.T) {
