@@ -87,15 +87,20 @@ var (
 		Source: "reference: AWSOrganizationsNotInUseException — your account isn't a member of an organization"}
 )
 
-// Either is an Expectation that allows what a or b allows (success when
-// either does, moving to a's State, or b's when a has none).
+// Either is an Expectation that allows what a or b allows: success when
+// either does, moving to the State of the one that succeeds (any state,
+// left to the caller to judge, when both succeed into different states).
 func Either(a, b Expectation) Expectation {
-	out := Expectation{Success: a.Success || b.Success, State: a.State, Codes: map[string][]string{}, Why: a.Why, Source: a.Source}
-	if out.State == "" {
+	out := Expectation{Success: a.Success || b.Success, Codes: map[string][]string{}, Why: a.Why, Source: a.Source}
+	switch {
+	case a.Success && b.Success:
+		if a.State == b.State {
+			out.State = a.State
+		}
+	case a.Success:
+		out.State = a.State
+	case b.Success:
 		out.State = b.State
-	}
-	if a.Success != b.Success || (a.Success && b.Success && a.State != b.State) {
-		out.State = "" // either state: the caller judges the state itself
 	}
 	for _, e := range []Expectation{a, b} {
 		for code, reasons := range e.Codes {
