@@ -276,7 +276,7 @@ func TestSelectAndShards(t *testing.T) {
 	for i := range 10 {
 		checks = append(checks, Check{ID: fmt.Sprintf("x/%d", i)})
 	}
-	checks = append(checks, Check{ID: "errors/all", After: true})
+	checks = append(checks, Check{ID: "errors/all", After: true}, Check{ID: "property/p", Early: true})
 	assert.Len(t, Select(checks, regexp.MustCompile(`^x/[0-4]$`), Shard{}), 5)
 	seen := map[string]int{}
 	for k := 1; k <= 3; k++ {
@@ -288,6 +288,7 @@ func TestSelectAndShards(t *testing.T) {
 		assert.Equal(t, 1, seen[fmt.Sprintf("x/%d", i)], "every check is in exactly one shard")
 	}
 	assert.Equal(t, 3, seen["errors/all"], "run-wide checks run in every shard")
+	assert.Equal(t, 3, seen["property/p"], "properties run in every shard, each with examples of its own")
 	assert.Equal(t, Select(checks, nil, Shard{K: 2, N: 3}), Select(checks, nil, Shard{K: 2, N: 3}), "deterministic")
 }
 
@@ -379,4 +380,21 @@ func TestEvidenceIsCapped(t *testing.T) {
 	assert.NotContains(t, ex, "#30 DescribeHandshake\nPOST", "the middle is dropped")
 	assert.LessOrEqual(t, len(ex), maxEvidenceBytes+8<<10)
 	assert.Equal(t, 60, rep.Results[0].Requests)
+}
+
+func TestShardSeedsAndExamples(t *testing.T) {
+	assert.Equal(t, uint64(42), ShardSeed(42, Shard{}), "an unsharded run keeps its seed")
+	seeds := map[uint64]bool{}
+	for k := 1; k <= 4; k++ {
+		s := ShardSeed(42, Shard{K: k, N: 4})
+		assert.Equal(t, s, ShardSeed(42, Shard{K: k, N: 4}), "the same every time")
+		assert.NotEqual(t, uint64(42), s)
+		seeds[s] = true
+	}
+	assert.Len(t, seeds, 4, "every shard draws other examples")
+	assert.NotEqual(t, ShardSeed(42, Shard{K: 1, N: 2}), ShardSeed(43, Shard{K: 1, N: 2}), "the run's seed matters")
+	assert.Equal(t, 8, ShardExamples(8, Shard{}))
+	assert.Equal(t, 4, ShardExamples(8, Shard{K: 1, N: 2}))
+	assert.Equal(t, 3, ShardExamples(8, Shard{K: 3, N: 3}), "rounded up: the shards try at least the examples of one run")
+	assert.Equal(t, 1, ShardExamples(1, Shard{K: 2, N: 4}))
 }

@@ -21,7 +21,9 @@ type Options struct {
 	Filter *regexp.Regexp
 	// Shard, when N > 0, keeps only the K-th of N deterministic slices of
 	// the selected checks (K from 1), so that CI jobs share a campaign;
-	// checks marked After run in every shard.
+	// checks marked After run in every shard, and so do the Early ones
+	// (the properties), each shard trying examples of its own (see
+	// ShardSeed).
 	Shard Shard
 	// Parallel is how many checks run at once (default 1); Early checks
 	// run beside them when it is more than 1.
@@ -66,6 +68,29 @@ type Wait struct {
 
 // Shard is the K-th of N slices of a run (K from 1).
 type Shard struct{ K, N int }
+
+// ShardSeed is the seed the properties of shard s of a run seeded with
+// seed draw their examples from: the run's own in an unsharded run, and
+// one per shard otherwise, so that the shards of a run try different
+// examples, the same ones every time.
+func ShardSeed(seed uint64, s Shard) uint64 {
+	if s.N == 0 {
+		return seed
+	}
+	x := seed ^ uint64(s.K)*0x9e3779b97f4a7c15 // splitmix64 of the pair
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// ShardExamples is how many examples each of N shards tries of a
+// property configured for examples in all: an equal part, rounded up.
+func ShardExamples(examples int, s Shard) int {
+	if s.N == 0 {
+		return examples
+	}
+	return (examples + s.N - 1) / s.N
+}
 
 // String is "K/N", or "" for no sharding.
 func (s Shard) String() string {
@@ -115,7 +140,9 @@ func (r *Report) Summary() Summary {
 	return s
 }
 
-// Select returns the checks matching filter and shard, in order.
+// Select returns the checks matching filter and shard, in order: a shard
+// keeps every N-th written check, and every run-wide (After) check and
+// property (Early) check, which each shard runs in its own way.
 func Select(checks []Check, filter *regexp.Regexp, shard Shard) []Check {
 	var out []Check
 	i := 0
@@ -123,7 +150,7 @@ func Select(checks []Check, filter *regexp.Regexp, shard Shard) []Check {
 		if filter != nil && !filter.MatchString(c.ID) {
 			continue
 		}
-		if shard.N > 0 && !c.After {
+		if shard.N > 0 && !c.After && !c.Early {
 			keep := i%shard.N == shard.K-1
 			i++
 			if !keep {

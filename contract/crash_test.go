@@ -69,3 +69,60 @@ func TestACrashIsNotUnsupported(t *testing.T) {
 
 // wellFormed matches a body with a well-formed HandshakeId.
 var wellFormed = regexp.MustCompile(`"HandshakeId":"h-[0-9a-z]{8,32}"`)
+
+// TestCrashOnEveryRefusalIsNotUnsupported: a target whose every error
+// answer is an HTML 500 (its error handler raises) gets HTML 500s for
+// every capability probe, as an operation it lacks would. One valid call
+// of each such operation shows it implemented, so the crashes fail the
+// checks that meet them instead of making them unsupported; an operation
+// that crashes on valid calls too stays not implemented.
+func TestCrashOnEveryRefusalIsNotUnsupported(t *testing.T) {
+	ref := reftarget.New(reftarget.Options{})
+	html := func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(500)
+		w.Write([]byte("<!doctype html><html><title>500 Internal Server Error</title><h1>Internal Server Error</h1></html>"))
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".DeclineHandshake") {
+			html(w) // lacking, as moto lacks it
+			return
+		}
+		rec := httptest.NewRecorder()
+		ref.ServeHTTP(rec, r)
+		if rec.Code >= 400 {
+			html(w)
+			return
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+	}))
+	defer srv.Close()
+	tgt, err := endpoint.New(endpoint.Config{Endpoint: srv.URL})
+	require.NoError(t, err)
+	rep := contract.Execute(t.Context(), tgt, contract.Options{Parallel: 4,
+		Run: regexp.MustCompile(`^(input/(Accept|Decline)Handshake/unknown-id|accept/success/response)$`)})
+	got := map[string]check.Status{}
+	for _, r := range rep.Results {
+		got[r.ID] = r.Status
+	}
+	assert.Equal(t, map[string]check.Status{
+		"input/AcceptHandshake/unknown-id":  check.Fail,
+		"input/DeclineHandshake/unknown-id": check.Unsupported,
+		"accept/success/response":           check.Pass,
+	}, got)
+	caps := map[string]check.OpCapability{}
+	for _, c := range rep.Capabilities {
+		caps[c.Operation] = c
+	}
+	for _, op := range []string{"AcceptHandshake", "CancelHandshake", "CreateOrganization", "DescribeHandshake", "EnableAllFeatures",
+		"InviteAccountToOrganization", "LeaveOrganization", "ListAccounts", "RemoveAccountFromOrganization", "DeleteOrganization"} {
+		assert.Equal(t, check.Implemented, caps[op].Status, op)
+		assert.Contains(t, caps[op].Evidence, "a valid call answered 200 success", op)
+	}
+	assert.Equal(t, check.NotImplemented, caps["DeclineHandshake"].Status)
+	assert.Empty(t, rep.Cleanup, "the confirming calls clean up after themselves")
+}

@@ -284,6 +284,17 @@ var faults = []Fault{
 				writeError(okStatus{w}, e)
 			}
 		}},
+	{Name: "errors-crash", Kind: "errors",
+		Point:  "every error answer is the web framework's HTML 500 page: the error handler itself raises (an exception class the serializer cannot encode), so every refusal crashes while every valid call succeeds",
+		Source: srcProtocol,
+		Tied:   []string{`^input/AcceptHandshake/(unknown-id|upper-case)$`, `^sdk/AcceptHandshake/not-found$`, `^transition/INVITE/ACCEPTED/AcceptHandshake/recipient$`},
+		plant: func(s *Server) {
+			s.hooks.errorForm = func(w http.ResponseWriter, _ *apiError) {
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				w.WriteHeader(http.StatusInternalServerError)
+				_, _ = w.Write([]byte("<!doctype html><html><title>500 Internal Server Error</title><h1>Internal Server Error</h1></html>"))
+			}
+		}},
 	{Name: "already-member-wrong-exception", Kind: "errors",
 		Point:  "accepting while a member of another organization is ConstraintViolationException (Reason ALREADY_IN_AN_ORGANIZATION) instead of HandshakeConstraintViolationException",
 		Source: "reference: HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION — the invited account is already a member of an organization",

@@ -74,6 +74,9 @@ func SummaryLine(rep *check.Report, opts Options) string {
 	if s.NotRun > 0 {
 		line += fmt.Sprintf(", %d not run", s.NotRun)
 	}
+	if s.Ran > 0 && s.Passed == 0 && s.Failed == 0 {
+		line += "; no check reached a verdict, so the run does not pass"
+	}
 	return line
 }
 

@@ -15,7 +15,13 @@ import (
 func WriteMarkdown(w io.Writer, rep *check.Report, opts Options) error {
 	var b strings.Builder
 	verdict := "passed"
-	if !Passed(rep, opts) {
+	switch s := rep.Summary(); {
+	case rep.Interrupted:
+		verdict = "interrupted"
+	case Passed(rep, opts):
+	case s.Passed == 0 && s.Failed == 0 && (s.Unsupported == 0 || opts.AllowUnsupported):
+		verdict = "no verdict"
+	default:
 		verdict = "failed"
 	}
 	fmt.Fprintf(&b, "## orgconform: %s\n\n", verdict)

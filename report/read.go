@@ -3,8 +3,10 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/orgconform/orgconform/check"
@@ -15,6 +17,10 @@ import (
 // schemas/report.schema.json) back into a check.Report.
 func ReadJSON(data []byte) (*check.Report, error) {
 	if err := schemas.ValidateReport(data); err != nil {
+		var v *schemas.ValidationError
+		if errors.As(err, &v) && len(v.Causes) > 0 {
+			return nil, fmt.Errorf("not an orgconform JSON report: %s", v.Causes[0])
+		}
 		return nil, fmt.Errorf("not an orgconform JSON report: %s", firstLine(err.Error()))
 	}
 	var in jsonReport
@@ -41,12 +47,80 @@ func firstLine(s string) string {
 
 // Merge combines the reports of the shards of one run into one: every
 // check once, in the order order gives (checks it does not know last, by
-// id); a check several shards ran (the run-wide checks run in each) fails
-// when any shard failed it, passes when any passed it and none failed, and
-// otherwise keeps the first shard's verdict. Requests and cleanup failures
-// add up, the duration is the longest shard's (CI jobs run side by side),
-// and the run was interrupted when any shard was.
-func Merge(reps []*check.Report, order []string) *check.Report {
+// id); a check several shards ran (the run-wide checks and the properties
+// run in each) fails when any shard failed it, passes when any passed it
+// and none failed, and otherwise keeps the first shard's verdict; its
+// requests and examples add up. Requests and cleanup failures add up, the
+// duration is the longest shard's (CI jobs run side by side), and the run
+// was interrupted when any shard was. Merge refuses reports that are not
+// the shards of one run (see Shards).
+func Merge(reps []*check.Report, order []string) (*check.Report, error) {
+	if err := Shards(reps); err != nil {
+		return nil, err
+	}
+	return merge(reps, order), nil
+}
+
+// Shards reports whether reps are every shard of one run, each once: the
+// same N, every K from 1 to N, the same seed and the same target (every
+// embedded reference target counts as the same). A single report without
+// a shard is a run of its own and passes.
+func Shards(reps []*check.Report) error {
+	if len(reps) == 0 {
+		return errors.New("no report to merge")
+	}
+	if len(reps) == 1 && reps[0].Shard == "" {
+		return nil
+	}
+	n := 0
+	seen := map[int]bool{}
+	for i, r := range reps {
+		var k, rn int
+		if _, err := fmt.Sscanf(r.Shard, "%d/%d", &k, &rn); err != nil || k < 1 || k > rn {
+			return fmt.Errorf("report %d is not a shard (it was run without --shard); merge the reports of one run's --shard K/N", i+1)
+		}
+		switch {
+		case i == 0:
+			n = rn
+		case rn != n:
+			return fmt.Errorf("report %d is shard %s, report 1 one of %d: the shards of one run share N", i+1, r.Shard, n)
+		case seen[k]:
+			return fmt.Errorf("shard %s is given twice", r.Shard)
+		case r.Seed != reps[0].Seed:
+			return fmt.Errorf("shard %s ran with seed %d, shard %s with %d: the shards of one run share --seed", r.Shard, r.Seed, reps[0].Shard, reps[0].Seed)
+		case targetName(r.Target) != targetName(reps[0].Target):
+			return fmt.Errorf("shard %s ran against %s, shard %s against %s: the shards of one run share the target", r.Shard, r.Target, reps[0].Shard, reps[0].Target)
+		}
+		seen[k] = true
+	}
+	var missing []string
+	for k := 1; k <= n; k++ {
+		if !seen[k] {
+			missing = append(missing, fmt.Sprintf("%d/%d", k, n))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("shard %s missing: a merge needs every shard of the run", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// targetName is a report's target as shards compare it: an embedded
+// reference target is one target whatever port each shard's had (the
+// parenthesis that ends its label), a fault planted in it included.
+func targetName(label string) string {
+	if i := strings.LastIndex(label, " ("); i > 0 && strings.HasPrefix(label, embeddedLabel) {
+		return label[:i]
+	}
+	return label
+}
+
+// embeddedLabel begins the target label of a run against the embedded
+// reference target.
+const embeddedLabel = "embedded reference target"
+
+// merge is Merge without the checks of Shards.
+func merge(reps []*check.Report, order []string) *check.Report {
 	out := &check.Report{}
 	if len(reps) == 0 {
 		return out
@@ -104,6 +178,7 @@ func combine(a, b check.Result) check.Result {
 		out = b
 	}
 	out.Requests = a.Requests + b.Requests
+	out.Examples = a.Examples + b.Examples
 	if a.Duration > b.Duration {
 		out.Duration = a.Duration
 	}

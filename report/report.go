@@ -22,11 +22,13 @@ type Options struct {
 	Quiet bool
 }
 
-// Passed reports whether rep passes: checks ran, none failed, none was
-// unsupported unless allowed, and the run was not interrupted.
+// Passed reports whether rep passes: at least one check passed (a run
+// whose every check was skipped or unsupported judged nothing), none
+// failed, none was unsupported unless allowed, and the run was not
+// interrupted.
 func Passed(rep *check.Report, opts Options) bool {
 	s := rep.Summary()
-	return s.Ran > 0 && !rep.Interrupted && s.Failed == 0 && (opts.AllowUnsupported || s.Unsupported == 0)
+	return s.Passed > 0 && !rep.Interrupted && s.Failed == 0 && (opts.AllowUnsupported || s.Unsupported == 0)
 }
 
 // jsonReport is the wire form of the JSON report; keep it in step with

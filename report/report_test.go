@@ -105,6 +105,15 @@ func TestNothingRanIsNoPass(t *testing.T) {
 	assert.True(t, Passed(rep, Options{}))
 	rep.Interrupted = true
 	assert.False(t, Passed(rep, Options{}), "an interrupted run does not pass")
+
+	skipped := &check.Report{Results: []check.Result{{ID: "a", Group: "a", Status: check.Skip, Cause: "not reachable"}}}
+	assert.False(t, Passed(skipped, Options{}), "a run whose every check was skipped judged nothing")
+	assert.Contains(t, SummaryLine(skipped, Options{}), "no check reached a verdict")
+	blocked := &check.Report{Results: []check.Result{{ID: "a", Group: "a", Status: check.Unsupported}, {ID: "b", Group: "a", Status: check.Skip}}}
+	assert.False(t, Passed(blocked, Options{AllowUnsupported: true}), "--allow-unsupported does not make a run that judged nothing pass")
+	skipped.Results = append(skipped.Results, check.Result{ID: "b", Group: "a", Status: check.Pass})
+	assert.True(t, Passed(skipped, Options{}))
+	assert.NotContains(t, SummaryLine(skipped, Options{}), "no check reached a verdict")
 }
 
 func TestInterruptedReports(t *testing.T) {
@@ -165,4 +174,47 @@ func TestCounterexampleRendering(t *testing.T) {
 	require.NoError(t, schemas.ValidateReport(data))
 	assert.Contains(t, string(data), `"examples": 3`)
 	assert.Contains(t, string(data), `"replay": "#!/bin/sh`)
+}
+
+func TestMergeRefusesWhatIsNotOneRunsShards(t *testing.T) {
+	shard := func(s string, seed int64, target string) *check.Report {
+		return &check.Report{Shard: s, Seed: seed, Target: target,
+			Results: []check.Result{{ID: "p", Status: check.Pass, Requests: 2, Examples: 4}}}
+	}
+	emb := func(port string) string { return "embedded reference target (http://127.0.0.1:" + port + ")" }
+	for _, c := range []struct {
+		name string
+		reps []*check.Report
+		err  string
+	}{
+		{"none", nil, "no report"},
+		{"one shard of two", []*check.Report{shard("1/2", 1, "u")}, "shard 2/2 missing"},
+		{"a shard twice", []*check.Report{shard("1/2", 1, "u"), shard("1/2", 1, "u")}, "shard 1/2 is given twice"},
+		{"other N", []*check.Report{shard("1/2", 1, "u"), shard("2/3", 1, "u")}, "share N"},
+		{"other seed", []*check.Report{shard("1/2", 1, "u"), shard("2/2", 2, "u")}, "share --seed"},
+		{"other target", []*check.Report{shard("1/2", 1, "http://a"), shard("2/2", 1, "http://b")}, "share the target"},
+		{"other fault", []*check.Report{shard("1/2", 1, "embedded reference target with fault x (http://127.0.0.1:1)"), shard("2/2", 1, emb("2"))}, "share the target"},
+		{"an unsharded run among shards", []*check.Report{shard("1/2", 1, "u"), shard("", 1, "u")}, "not a shard"},
+		{"two unsharded runs", []*check.Report{shard("", 1, "u"), shard("", 1, "u")}, "not a shard"},
+	} {
+		_, err := Merge(c.reps, nil)
+		if assert.Error(t, err, c.name) {
+			assert.Contains(t, err.Error(), c.err, c.name)
+		}
+	}
+	one, err := Merge([]*check.Report{shard("", 1, "u")}, nil)
+	require.NoError(t, err, "one unsharded run merges to itself")
+	assert.Len(t, one.Results, 1)
+
+	a, b := shard("2/2", 5, emb("1")), shard("1/2", 5, emb("2"))
+	b.Results[0].Status = check.Fail
+	b.Results[0].Observed = "a counterexample"
+	m, err := Merge([]*check.Report{a, b}, nil)
+	require.NoError(t, err, "embedded targets on other ports are one target")
+	require.Len(t, m.Results, 1)
+	r := m.Results[0]
+	assert.Equal(t, check.Fail, r.Status, "a check several shards ran fails when one failed it")
+	assert.Equal(t, "a counterexample", r.Observed)
+	assert.Equal(t, 4, r.Requests, "requests add up")
+	assert.Equal(t, 8, r.Examples, "examples add up")
 }

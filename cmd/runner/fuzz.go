@@ -54,6 +54,7 @@ func fuzzFlagSet(f *fuzzFlags) *flag.FlagSet {
 	fs.StringVar(&f.junitPath, "junit", "", "write JUnit XML to this file (- for stdout)")
 	fs.StringVar(&f.markdownPath, "markdown", "", "write a markdown summary to this file (- for stdout)")
 	fs.BoolVar(&f.quiet, "quiet", false, "print only the failures and the summary")
+	fs.StringVar(&f.shard, "shard", "", "run only the K-th of N slices of the properties (K/N), for a CI build matrix; runner merge combines the reports")
 	fs.DurationVar(&f.duration, "duration", time.Minute, "how long the campaign runs (a property's last round may end up to a round later)")
 	addPropertyFlags(fs, &f.propertyFlags, fuzzExamples, fuzzSteps, 0, "examples of one round of a property")
 	return fs
@@ -102,6 +103,11 @@ func fuzzCmd(args []string, stdout, stderr io.Writer) int {
 	if len(props) == 0 {
 		return usage(stderr, fmt.Errorf("no property matches --run %s (runner --list --run '^property/' shows them)", text.ShellQuote(f.run)))
 	}
+	shard, err := parseShard(f.shard)
+	if err != nil {
+		return usage(stderr, err)
+	}
+	props = shardProperties(props, shard)
 	outputs, err := openOutputs(&f.runFlags, stdout)
 	if err != nil {
 		return usage(stderr, err)
@@ -122,6 +128,7 @@ func fuzzCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usage(stderr, err)
 	}
+	rep.Shard = shard.String()
 	ropts := report.Options{Quiet: f.quiet}
 	fmt.Fprintln(console)
 	report.WriteConsole(console, rep, ropts)
@@ -142,6 +149,28 @@ func properties(re *regexp.Regexp) []check.Check {
 	var out []check.Check
 	for _, c := range suite.Default() {
 		if c.Group == fuzz.Group && (re == nil || re.MatchString(c.ID)) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// shardProperties is shard's slice of a campaign's properties: every
+// N-th property when there are at least N, so that each CI job fuzzes its
+// own properties for the whole duration; with more shards than
+// properties, shard K fuzzes property K (counting round), and the shards
+// that share a property try different examples (every round draws a new
+// seed). The merged report sums a property's examples over the shards.
+func shardProperties(props []check.Check, shard check.Shard) []check.Check {
+	if shard.N == 0 {
+		return props
+	}
+	if shard.N > len(props) {
+		return []check.Check{props[(shard.K-1)%len(props)]}
+	}
+	var out []check.Check
+	for i, c := range props {
+		if i%shard.N == shard.K-1 {
 			out = append(out, c)
 		}
 	}

@@ -156,6 +156,33 @@ func TestFuzzCampaign(t *testing.T) {
 	assert.Contains(t, errOut, "--duration must be positive")
 }
 
+// TestFuzzCampaignShards: the shards of a campaign fuzz different
+// properties, and runner merge joins them.
+func TestFuzzCampaignShards(t *testing.T) {
+	dir := t.TempDir()
+	sel := "^property/input/(Accept|Decline)Handshake$"
+	var paths []string
+	ids := map[string]int{}
+	for _, shard := range []string{"1/2", "2/2"} {
+		path := filepath.Join(dir, strings.ReplaceAll(shard, "/", "-")+".json")
+		code, out, errOut := runRunner(t, "fuzz", "--duration", "1s", "--examples", "3", "--run", sel, "--shard", shard, "--json", path, "--quiet")
+		require.Equal(t, 0, code, "%s\n%s", out, errOut)
+		rep := readPropertyReport(t, path)
+		require.Len(t, rep.Checks, 1, "each shard fuzzes one of the two properties")
+		ids[rep.Checks[0].ID]++
+		paths = append(paths, path)
+	}
+	assert.Equal(t, map[string]int{"property/input/AcceptHandshake": 1, "property/input/DeclineHandshake": 1}, ids)
+	merged := filepath.Join(dir, "merged.json")
+	code, out, errOut := runRunner(t, append([]string{"merge", "--json", merged}, paths...)...)
+	require.Equal(t, 0, code, "%s\n%s", out, errOut)
+	assert.Len(t, readPropertyReport(t, merged).Checks, 2)
+
+	code, _, errOut = runRunner(t, "fuzz", "--shard", "3/2", "--run", sel)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--shard")
+}
+
 // TestFuzzCampaignMemoryIsFlat: the live heap of a campaign does not grow
 // with its length. Every round runs against a fresh embedded target and
 // keeps only the sums of its results; the live heap, sampled after a

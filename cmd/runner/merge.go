@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/orgconform/orgconform/check"
 	"github.com/orgconform/orgconform/report"
@@ -38,6 +39,11 @@ func mergeCmd(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		return usage(stderr, errors.New("merge: give the JSON reports of the shards"))
 	}
+	for _, arg := range fs.Args() {
+		if strings.HasPrefix(arg, "-") && arg != "-" {
+			return usage(stderr, fmt.Errorf("merge: %s after the reports: flags go before them (runner merge [flags] REPORT.json...)", arg))
+		}
+	}
 	var reps []*check.Report
 	for _, path := range fs.Args() {
 		data, err := os.ReadFile(path)
@@ -54,7 +60,10 @@ func mergeCmd(args []string, stdout, stderr io.Writer) int {
 	for _, c := range suite.Default() {
 		order = append(order, c.ID)
 	}
-	merged := report.Merge(reps, order)
+	merged, err := report.Merge(reps, order)
+	if err != nil {
+		return usage(stderr, fmt.Errorf("merge: %v", err))
+	}
 	outputs, err := openOutputs(f, stdout)
 	if err != nil {
 		return usage(stderr, err)

@@ -60,9 +60,10 @@ func (f *propertyFlags) validate() error {
 }
 
 // configure sets rapid for the run: the budget, and the run's seed, so
-// that --seed N reruns the same examples.
-func (f *propertyFlags) configure(seed int64) error {
-	if err := check.ConfigureRapid(f.examples, f.steps, uint64(seed)); err != nil {
+// that --seed N reruns the same examples. A shard tries its part of the
+// examples, from a seed of its own.
+func (f *propertyFlags) configure(seed int64, shard check.Shard) error {
+	if err := check.ConfigureRapid(check.ShardExamples(f.examples, shard), f.steps, check.ShardSeed(uint64(seed), shard)); err != nil {
 		return err
 	}
 	check.ConfigureBudget(f.time)

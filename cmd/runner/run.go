@@ -194,7 +194,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		return usage(stderr, err)
 	}
 	defer shutdown()
-	if err := f.configure(tgt.Seed()); err != nil {
+	if err := f.configure(tgt.Seed(), shard); err != nil {
 		return usage(stderr, err)
 	}
 

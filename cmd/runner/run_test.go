@@ -152,7 +152,13 @@ func TestRunUnsupportedTarget(t *testing.T) {
 	assert.NotContains(t, out, "--- UNSUPPORTED", "one line per blocked check, not a block")
 
 	code, out, _ = runRunner(t, "--endpoint", srv.URL, "--run", "^accept/success/response$", "--allow-unsupported")
-	assert.Equal(t, 0, code, out)
+	assert.Equal(t, 1, code, "--allow-unsupported accepts unsupported checks, not a run that judged nothing: %s", out)
+	assert.Contains(t, out, "1 unsupported (accepted: --allow-unsupported); no check reached a verdict, so the run does not pass")
+	assert.NotContains(t, out, "cleanup failed", "no organization was made, so none is deleted")
+
+	code, out, _ = runRunner(t, "--run", "^transition/TRANSFER_RESPONSIBILITY/")
+	assert.Equal(t, 1, code, "every check skipped: %s", out)
+	assert.Contains(t, out, "0 passed, 0 failed, 72 skipped, 0 unsupported; no check reached a verdict")
 }
 
 func TestRunUsageErrorsExitTwo(t *testing.T) {
