@@ -818,14 +818,25 @@ func (m *machine) token(rt *rapid.T, op, token string, seen map[string]bool, i i
 	switch {
 	case seen[token]:
 		m.fail(rt, op, "each NextToken handed out once", fmt.Sprintf("NextToken %q came back on page %d", token, i+1), "")
-	case i > maxListPages:
-		m.fail(rt, op, fmt.Sprintf("the last page within %d pages", maxListPages), "NextToken still set", "")
+	case i > m.maxPages():
+		m.fail(rt, op, fmt.Sprintf("the last page within %d pages (%d a handshake or account the scenario made, and %d more)", m.maxPages(), pagesPerItem, emptyPages),
+			"NextToken still set", "model: NextToken is null once there is no more output")
 	}
 	seen[token] = true
 }
 
-// maxListPages bounds how far a list of one scenario is followed.
-const maxListPages = 100
+// maxPages bounds how far a list of the scenario is followed: a list holds
+// at most every handshake and account the scenario made, and a target may
+// hand out empty pages before the last (AWS: a page may hold fewer results
+// than MaxResults, even none), so a few pages an item, and a hundred more,
+// are allowed. A list still going beyond that never ends.
+func (m *machine) maxPages() int { return pagesPerItem*(len(m.w.hs)+len(m.w.accounts)) + emptyPages }
+
+// pagesPerItem and emptyPages make the bound of maxPages.
+const (
+	pagesPerItem = 16
+	emptyPages   = 100
+)
 
 // describeOrganization reads a's organization: a member's names the
 // organization it joined (managed by its management account); an account

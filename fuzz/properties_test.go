@@ -1,8 +1,12 @@
 package fuzz
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -46,6 +50,71 @@ func TestPropertiesPassOnTheReferenceTarget(t *testing.T) {
 		t.Logf("%s: %d examples, %d requests, %s", r.ID, r.Examples, r.Requests, r.Duration)
 	}
 	t.Logf("%d requests", rep.Requests)
+}
+
+// TestLongListsHoldOnTheReferenceTarget: a long sequence leaves an
+// organization with dozens of retained handshakes, which a target that
+// hands out one handshake a page, each after nine empty pages (both
+// allowed: a page may hold fewer results than MaxResults, even none),
+// lists in over a hundred pages; the lifecycle property follows them to
+// the end (it once gave up after 100 pages and called the list endless).
+func TestLongListsHoldOnTheReferenceTarget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long sequence")
+	}
+	rep := runProperties(t, paddedPages(reftarget.New(reftarget.Options{})), "^property/lifecycle$", 1, 200, 1)
+	require.Len(t, rep.Results, 1)
+	r := rep.Results[0]
+	require.Equal(t, check.Pass, r.Status, "%s: %s\n%s", r.ID, r.Observed, counterexample(r))
+	t.Logf("%d requests", r.Requests)
+}
+
+// paddedPages serves the organization's handshake list of h one handshake
+// a page, each page after nine empty ones.
+func paddedPages(h http.Handler) http.Handler {
+	const pad, pads = "pad", 9
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		target := r.Header.Get("X-Amz-Target")
+		if !strings.HasSuffix(target, ".ListHandshakesForOrganization") {
+			h.ServeHTTP(w, r)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		var in map[string]any
+		if json.Unmarshal(body, &in) != nil || in == nil {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			h.ServeHTTP(w, r)
+			return
+		}
+		token, _ := in["NextToken"].(string)
+		n := 0 // empty pages handed out before this request
+		if rest, ok := strings.CutPrefix(token, pad); ok {
+			n, token = int(rest[0]-'0'), rest[2:]
+		}
+		if token == "" {
+			delete(in, "NextToken")
+		} else {
+			in["NextToken"] = token
+		}
+		in["MaxResults"] = 1
+		body, _ = json.Marshal(in)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		if n < pads && rec.Code == http.StatusOK {
+			// The caller may list: an empty page first.
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+			w.Header().Set("x-amzn-RequestId", rec.Header().Get("x-amzn-RequestId"))
+			json.NewEncoder(w).Encode(map[string]any{"Handshakes": []any{}, "NextToken": fmt.Sprintf("%s%d:%s", pad, n+1, token)})
+			return
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+	})
 }
 
 // counterexample renders a result's counterexample: the steps' first
