@@ -197,12 +197,19 @@ func (t *T) unanswered(r *endpoint.Response) {
 	if evidence, ok := t.NotImplemented(r); ok {
 		t.Blockedf(r.Op+" not implemented", "%s", evidence)
 	}
+	t.NoAnswer(r)
+	if r.TooLarge() {
+		t.Failf(r, "an answer within the read limit", "%s: %s", r.Op, r.Summary())
+	}
+}
+
+// NoAnswer ends the check, failed, when r is no answer at all: the call
+// timed out, or the connection was refused or lost. In a property this is
+// the check's verdict, not a failing example for rapid to shrink.
+func (t *T) NoAnswer(r *endpoint.Response) {
 	switch r.Kind {
 	case endpoint.KindTimeout, endpoint.KindRefused, endpoint.KindTransport:
 		t.Failf(r, "a response", "%s: %s", r.Op, r.Summary())
-	}
-	if r.TooLarge() {
-		t.Failf(r, "an answer within the read limit", "%s: %s", r.Op, r.Summary())
 	}
 }
 

@@ -47,7 +47,10 @@ func (t *T) Property(prop func(rt *rapid.T, rec *Recorder)) {
 		}()
 		rapid.Check(tb, func(rt *rapid.T) {
 			if verdict != nil {
-				panic(verdictReached{})
+				// The examples left pass at once: a failing example
+				// would make rapid shrink it, trying thousands of
+				// variants until --shrink-time, and keep them all.
+				return
 			}
 			if !failed && budget > 0 && time.Since(start) > budget {
 				outOfTime = true // the remaining examples pass untried
@@ -68,8 +71,8 @@ func (t *T) Property(prop func(rt *rapid.T, rec *Recorder)) {
 				}
 				if p != nil {
 					if _, ok := p.(stop); ok {
-						verdict = p
-						panic(verdictReached{})
+						verdict = p // delivered once rapid.Check returns
+						return
 					}
 					panic(p)
 				}
@@ -106,11 +109,6 @@ func (t *T) Property(prop func(rt *rapid.T, rec *Recorder)) {
 	}
 	t.verdict(Fail, "", "no counterexample: the property holds for every example", observed)
 }
-
-// verdictReached unwinds an example after the check reached its verdict.
-type verdictReached struct{}
-
-func (verdictReached) String() string { return "the check reached its verdict" }
 
 // endExample runs the cleanups of the example that ended, last registered
 // first.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -115,6 +116,43 @@ func paddedPages(h http.Handler) http.Handler {
 		w.WriteHeader(rec.Code)
 		w.Write(rec.Body.Bytes())
 	})
+}
+
+// TestHangingOperationEndsThePropertyAtOnce: against a target that never
+// answers, the input property's first call times out, and that is the
+// check's verdict: no answer. It must end the property there, not be a
+// failing example rapid shrinks, trying variants that each meet the same
+// timeout or, once the operation is not called again, fail at once, until
+// the shrink time runs out (such a run allocated over 400 MiB, and peaked
+// at 200 MiB resident).
+func TestHangingOperationEndsThePropertyAtOnce(t *testing.T) {
+	ref := reftarget.New(reftarget.Options{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			io.Copy(io.Discard, r.Body)
+			<-r.Context().Done()
+			return
+		}
+		ref.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	tgt, err := endpoint.New(endpoint.Config{Endpoint: srv.URL, Timeout: 100 * time.Millisecond})
+	require.NoError(t, err)
+	restoreRapid(t)
+	require.NoError(t, check.ConfigureRapid(8, 12, 0))
+	require.NoError(t, check.ConfigureShrinking(30*time.Second))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	rep := check.Execute(context.Background(), tgt, Checks(), check.Options{Filter: regexp.MustCompile(`^property/input/AcceptHandshake$`), Prepare: fixture.Discover})
+	runtime.ReadMemStats(&after)
+	t.Logf("allocated %d MiB in %s", (after.TotalAlloc-before.TotalAlloc)>>20, time.Since(start))
+	require.Len(t, rep.Results, 1)
+	r := rep.Results[0]
+	require.Equal(t, check.Fail, r.Status)
+	require.Contains(t, r.Observed, "AcceptHandshake: timeout after 100ms")
+	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<20), "no shrinking: a few MiB")
+	require.Less(t, time.Since(start), 15*time.Second, "the property ended at its verdict, without shrinking for the 30 s shrink time")
 }
 
 // counterexample renders a result's counterexample: the steps' first
