@@ -98,4 +98,3 @@ func curlLine(principal, op string, body []byte) string {
 	return fmt.Sprintf(`curl -s --aws-sigv4 "aws:amz:$AWS_DEFAULT_REGION:%s" --user "$%s:$AWS_SECRET_ACCESS_KEY" -H 'X-Amz-Target: %s.%s' -H 'Content-Type: %s' --data-binary %s "$ENDPOINT"`,
 		svc.SigningName, principal, svc.TargetPrefix, op, svc.ContentType, text.ShellQuote(string(body)))
 }
-
