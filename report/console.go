@@ -52,10 +52,10 @@ func WriteConsole(w io.Writer, rep *check.Report, opts Options) {
 	if rep.PeakRSS > 0 {
 		mem = fmt.Sprintf(", peak memory %d MiB", rep.PeakRSS>>20)
 	}
-	fmt.Fprintf(w, "target %s, seed %d%s, %d requests in %s%s\n", visible(rep.Target), rep.Seed, shard, rep.Requests, rep.Duration.Round(1e6), mem)
+	fmt.Fprintf(w, "target %s, %s%s, %d requests in %s%s\n", visible(rep.Target), seedOf(rep), shard, rep.Requests, rep.Duration.Round(1e6), mem)
 	fmt.Fprintln(w, SummaryLine(rep, opts))
 	if rep.Interrupted {
-		fmt.Fprintf(w, "interrupted: the run stopped before %d checks finished; they are reported as not run\n", rep.Summary().NotRun)
+		fmt.Fprintf(w, "interrupted: the run stopped before %s finished; they are reported as not run\n", text.Count(rep.Summary().NotRun, "check"))
 	}
 }
 
@@ -63,7 +63,7 @@ func WriteConsole(w io.Writer, rep *check.Report, opts Options) {
 // each ended.
 func SummaryLine(rep *check.Report, opts Options) string {
 	s := rep.Summary()
-	line := fmt.Sprintf("%d checks ran: %d passed, %d failed, %d skipped, %d unsupported", s.Ran, s.Passed, s.Failed, s.Skipped, s.Unsupported)
+	line := fmt.Sprintf("%s ran: %d passed, %d failed, %d skipped, %d unsupported", text.Count(s.Ran, "check"), s.Passed, s.Failed, s.Skipped, s.Unsupported)
 	if s.Unsupported > 0 {
 		if opts.AllowUnsupported {
 			line += " (accepted: --allow-unsupported)"
@@ -146,7 +146,7 @@ func writeCauses(w io.Writer, rep *check.Report, opts Options) {
 			fmt.Fprintf(w, "%s %s: %s\n", strings.ToUpper(string(c.status)), first.ID, visible(text.Cut(text.OneLine(first.Observed), 240)))
 			continue
 		}
-		fmt.Fprintf(w, "%d checks %s: %s — e.g. %s: %s\n", len(c.results), verb[c.status], visible(c.name), first.ID,
+		fmt.Fprintf(w, "%s %s: %s — e.g. %s: %s\n", text.Count(len(c.results), "check"), verb[c.status], visible(c.name), first.ID,
 			visible(text.Cut(text.OneLine(strings.TrimPrefix(first.Observed, c.name+": ")), 160)))
 	}
 	fmt.Fprintln(w)
@@ -227,4 +227,13 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// seedOf says how rep's examples and accounts were seeded: "seed N", or,
+// for a fuzz campaign (seed 0), that every round drew its own.
+func seedOf(rep *check.Report) string {
+	if rep.Seed == 0 {
+		return "a new seed every round"
+	}
+	return fmt.Sprintf("seed %d", rep.Seed)
 }

@@ -25,7 +25,7 @@ func WriteMarkdown(w io.Writer, rep *check.Report, opts Options) error {
 		verdict = "failed"
 	}
 	fmt.Fprintf(&b, "## orgconform: %s\n\n", verdict)
-	fmt.Fprintf(&b, "Target `%s`, seed %d, %d requests in %s. %s.\n\n", mdCode(rep.Target), rep.Seed, rep.Requests, rep.Duration.Round(1e6), SummaryLine(rep, opts))
+	fmt.Fprintf(&b, "Target `%s`, %s, %d requests in %s. %s.\n\n", mdCode(rep.Target), seedOf(rep), rep.Requests, rep.Duration.Round(1e6), SummaryLine(rep, opts))
 	if rep.Interrupted {
 		b.WriteString("**The run was interrupted**: checks not finished are counted as not run.\n\n")
 	}
@@ -68,7 +68,7 @@ func WriteMarkdown(w io.Writer, rep *check.Report, opts Options) error {
 	if len(causeOrder) > 0 {
 		b.WriteString("### Blocked\n\n")
 		for _, c := range causeOrder {
-			fmt.Fprintf(&b, "- %d checks: %s\n", causes[c], mdCell(c))
+			fmt.Fprintf(&b, "- %s: %s\n", text.Count(causes[c], "check"), mdCell(c))
 		}
 		b.WriteString("\n")
 	}

@@ -124,7 +124,7 @@ func TestInterruptedReports(t *testing.T) {
 	var buf bytes.Buffer
 	WriteConsole(&buf, rep, Options{})
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	assert.Equal(t, "interrupted: the run stopped before 1 checks finished; they are reported as not run", lines[len(lines)-1])
+	assert.Equal(t, "interrupted: the run stopped before 1 check finished; they are reported as not run", lines[len(lines)-1])
 	b, err := JSON(rep)
 	require.NoError(t, err)
 	require.NoError(t, schemas.ValidateReport(b))

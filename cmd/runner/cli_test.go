@@ -21,7 +21,7 @@ func TestReportToStdout(t *testing.T) {
 	code, out, errOut := runRunner(t, "--run", "^protocol/request-id/success$", "--json", "-")
 	require.Equal(t, 0, code, errOut)
 	require.NoError(t, schemas.ValidateReport([]byte(out)), "stdout is exactly the JSON report")
-	assert.Contains(t, errOut, "1 checks ran: 1 passed")
+	assert.Contains(t, errOut, "1 check ran: 1 passed")
 	_, err := os.Stat(filepath.Join(dir, "-"))
 	assert.True(t, os.IsNotExist(err), "no file named - is written")
 
@@ -42,7 +42,7 @@ func TestQuiet(t *testing.T) {
 // TestHelpGoesToStdout: every command's --help lists its flags on stdout
 // and exits 0.
 func TestHelpGoesToStdout(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"-h"}, {"serve", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"serve", "--help"}, {"fuzz", "--help"}, {"merge", "--help"}, {"diff", "--help"}} {
 		code, out, errOut := runRunner(t, args...)
 		assert.Equal(t, 0, code, "%v", args)
 		assert.Empty(t, errOut, "%v", args)
@@ -53,6 +53,11 @@ func TestHelpGoesToStdout(t *testing.T) {
 	for _, flag := range []string{"-endpoint", "-json", "-junit", "-markdown", "-quiet", "-parallel", "-shard"} {
 		assert.Contains(t, out, flag)
 	}
+	for _, cmd := range []string{"runner serve", "runner faults", "runner diff", "runner fuzz", "runner merge", "runner sdk", "exit status:"} {
+		assert.Contains(t, out, cmd, "the main help names every command and the exit status")
+	}
+	_, out, _ = runRunner(t, "fuzz", "--help")
+	assert.Contains(t, out, "-shard")
 }
 
 // TestRunCountsWhatRan: the JSON report and the summary line say how many

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"regexp"
@@ -113,6 +114,9 @@ func fuzzCmd(args []string, stdout, stderr io.Writer) int {
 		return usage(stderr, err)
 	}
 	defer outputs.close()
+	if err := prepareFailures(f.failures); err != nil {
+		return usage(stderr, err)
+	}
 	console := stdout
 	if outputs.usesStdout() {
 		console = stderr
@@ -190,6 +194,12 @@ func campaign(ctx context.Context, f *fuzzFlags, props []check.Check, console io
 	start := time.Now()
 	rf := f.runFlags
 	rf.seed = 0
+	// A failure's reproduce command runs the default command, whose
+	// --steps default is not a campaign's: it names the campaign's.
+	rf.set = maps.Clone(f.set)
+	if rf.steps != defaultSteps {
+		rf.set["steps"] = true
+	}
 	if err := check.ConfigureRapid(f.examples, f.steps, 0); err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/orgconform/orgconform/contract"
 	"github.com/orgconform/orgconform/endpoint"
 	"github.com/orgconform/orgconform/fixture"
+	"github.com/orgconform/orgconform/internal/text"
 	"github.com/orgconform/orgconform/specs"
 )
 
@@ -69,6 +70,6 @@ func liveProfile(ctx context.Context, w io.Writer, f *runFlags, tgt *endpoint.Ta
 		spend -= ch.Needs.Invitations
 		fit++
 	}
-	fmt.Fprintf(w, "%d checks fit the invitation budget of %d; %d are left for the next run (the report lists them)\n", fit, budget, left)
+	fmt.Fprintf(w, "%s fit the invitation budget of %d; %d are left for the next run (the report lists them)\n", text.Count(fit, "check"), budget, left)
 	return nil
 }

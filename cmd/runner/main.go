@@ -8,9 +8,11 @@
 //	runner faults             list the reference target's faults and equivalent variants
 //	runner diff A B           run the same generated sequences against two targets and show where they differ
 //	runner fuzz [flags]       run the properties in rounds for --duration (a fuzz campaign)
+//	runner help               the main help
 //
-// Exit status: 0 no check failed, 1 a check failed, 2 bad usage or an
-// unreachable target (runner sdk: 1 a difference between a version and
+// Exit status: 0 checks ran, at least one passed and none failed; 1 a
+// check failed, none reached a verdict, or the run was interrupted; 2 bad
+// usage or an unreachable target (runner sdk: 1 a difference between a version and
 // the expectations, 2 a version that could not be downloaded or built).
 package main
 
@@ -33,6 +35,12 @@ var commands = map[string]command{
 	"faults": faultsCmd,
 	"diff":   diffCmd,
 	"fuzz":   fuzzCmd,
+	"help":   helpCmd,
+}
+
+// helpCmd prints the main help: runner help is runner --help.
+func helpCmd(_ []string, stdout, stderr io.Writer) int {
+	return runCmd([]string{"--help"}, stdout, stderr)
 }
 
 func main() {
@@ -47,7 +55,7 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(stderr, "runner: unknown command %q (commands: serve, sdk, merge, faults, diff, fuzz; no command runs the checks)\n", name)
+		fmt.Fprintf(stderr, "runner: unknown command %q (commands: serve, sdk, merge, faults, diff, fuzz, help; no command runs the checks)\n", name)
 		return 2
 	}
 	return cmd(args, stdout, stderr)

@@ -70,6 +70,25 @@ func (f *propertyFlags) configure(seed int64, shard check.Shard) error {
 	return check.ConfigureShrinking(f.shrink)
 }
 
+// prepareFailures makes the --failures directory before a run, so that a
+// path that cannot hold the files is a usage error at once, not after the
+// run (nothing is written into it unless a property fails).
+func prepareFailures(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--failures: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".orgconform-*")
+	if err != nil {
+		return fmt.Errorf("--failures: %s cannot hold the failure files: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
 // writeFailures writes, for every failed check with a counterexample,
 // DIR/<id>.txt (the failure, the numbered steps with their exchanges, the
 // seed and the command) and DIR/<id>.sh (the replay script). Nothing is

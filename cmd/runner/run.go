@@ -62,7 +62,13 @@ const runUsage = `usage: runner [flags]               run the conformance checks
        runner faults                list the reference target's faults and equivalent variants (--fault NAME plants one)
        runner diff [flags] A B      run the same generated sequences against two targets and show where they differ
        runner fuzz [flags]          run the properties for --duration (a fuzz campaign)
-       runner <command> --help      the flags of a command`
+       runner merge [flags] R.json… combine the JSON reports of a run's shards (--shard K/N) into one verdict
+       runner sdk VERSION[,…]       replay the goldens through aws-sdk-go-v2 organizations versions, side by side
+       runner help                  this help
+       runner <command> --help      the flags of a command
+exit status: 0 checks ran, at least one passed and none failed; 1 a check failed (or was unsupported
+without --allow-unsupported), no check reached a verdict, or the run was interrupted; 2 bad usage or
+an unreachable target`
 
 func runFlagSet(f *runFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("runner", flag.ContinueOnError)
@@ -105,8 +111,8 @@ func parseRunFlags(args []string) (*runFlags, error) {
 		return nil, errors.New("--endpoint is empty (an unset variable?): give a URL, or leave the flag out to run against the embedded reference target")
 	case f.timeout <= 0:
 		return nil, fmt.Errorf("--timeout must be positive, got %s", f.timeout)
-	case f.parallel < 0:
-		return nil, fmt.Errorf("--parallel must be positive, got %d", f.parallel)
+	case f.parallel < 0 || (f.set["parallel"] && f.parallel == 0):
+		return nil, fmt.Errorf("--parallel must be at least 1, got %d", f.parallel)
 	case f.invitationBudget < -1:
 		return nil, fmt.Errorf("--invitation-budget must be -1 (none) or more, got %d", f.invitationBudget)
 	case f.finalizingWait < 0 || f.spacing < 0:
@@ -144,9 +150,10 @@ func printHelp(w io.Writer, usage string, fs *flag.FlagSet) {
 }
 
 // runCmd runs the conformance checks and reports. Exit status: 0 checks
-// ran and none failed; 1 a check failed (or was unsupported without
-// --allow-unsupported), or the run was interrupted; 2 bad usage, an
-// unreachable target, or a selection that matches no check.
+// ran, at least one passed and none failed; 1 a check failed (or was
+// unsupported without --allow-unsupported), no check reached a verdict, or
+// the run was interrupted; 2 bad usage, an unreachable target, or a
+// selection that matches no check.
 func runCmd(args []string, stdout, stderr io.Writer) int {
 	f, err := parseRunFlags(args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -181,6 +188,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		return usage(stderr, err)
 	}
 	defer outputs.close()
+	if err := prepareFailures(f.failures); err != nil {
+		return usage(stderr, err)
+	}
 	console := stdout
 	if outputs.usesStdout() {
 		console = stderr
@@ -205,7 +215,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			parallel = 1
 		}
 	}
-	fmt.Fprintf(console, "orgconform: running %d checks against %s (seed %d, %d at a time)\n", len(selected), label, tgt.Seed(), parallel)
+	fmt.Fprintf(console, "orgconform: running %s against %s (seed %d, %d at a time)\n", text.Count(len(selected), "check"), label, tgt.Seed(), parallel)
 	opts := contract.Options{Checks: suite.Default(), Run: re, Shard: shard, Parallel: parallel, Rerun: rerunHint(f), Fixed: fixed}
 	if fixed != nil {
 		warnUnservable(console, selected, fixed)
@@ -243,7 +253,7 @@ func warnUnservable(w io.Writer, selected []check.Check, fixed []endpoint.Princi
 		}
 	}
 	for _, why := range sortedKeys(counts) {
-		fmt.Fprintf(w, "the target file cannot serve %d checks (%s); they are skipped\n", counts[why], why)
+		fmt.Fprintf(w, "the target file cannot serve %s (%s); they are skipped\n", text.Count(counts[why], "check"), why)
 	}
 }
 

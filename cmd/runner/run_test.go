@@ -197,6 +197,8 @@ func TestRunUsageErrorsExitTwo(t *testing.T) {
 		{"bad shard", []string{"--shard", "3/2"}, "--shard"},
 		{"two reports on stdout", []string{"--json", "-", "--junit", "-"}, "only one of"},
 		{"negative parallel", []string{"--parallel", "-2"}, "--parallel"},
+		{"zero parallel", []string{"--parallel", "0"}, "--parallel must be at least 1"},
+		{"failures dir is a file", []string{"--failures", badFile}, "--failures"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := runRunner(t, tc.args...)

@@ -100,6 +100,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *fault != "" {
 		fmt.Fprintf(stdout, "planted: %s (runner faults describes it)\n", *fault)
 	}
+	if mode := serveMode(opts); mode != "" {
+		fmt.Fprintf(stdout, "mode: %s\n", mode)
+	}
 	<-ctx.Done()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
@@ -109,4 +112,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "runner serve: stopped")
 	return 0
+}
+
+// serveMode says which partial or slow mode opts set ("" for none).
+func serveMode(opts reftarget.Options) string {
+	var parts []string
+	if len(opts.Without) > 0 {
+		parts = append(parts, "not implemented: "+strings.Join(opts.Without, ", "))
+	}
+	if opts.ImplicitOrganizations {
+		parts = append(parts, "implicit organizations (CreateOrganization not implemented)")
+	}
+	if opts.Latency > 0 {
+		parts = append(parts, "every answer "+opts.Latency.String()+" late")
+	}
+	return strings.Join(parts, "; ")
 }

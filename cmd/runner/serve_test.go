@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/orgconform/orgconform/reftarget"
 	"io"
 	"net"
 	"net/http"
@@ -504,4 +505,16 @@ func serveIDs(m map[string]any, name string) []string {
 		}
 	}
 	return ids
+}
+
+// TestServeModeLine: runner serve says which partial or slow mode it
+// runs in, after the line that says where it listens.
+func TestServeModeLine(t *testing.T) {
+	if got := serveMode(reftarget.Options{}); got != "" {
+		t.Errorf("no mode: %q", got)
+	}
+	want := "not implemented: DescribeHandshake, ListAccounts; implicit organizations (CreateOrganization not implemented); every answer 40ms late"
+	if got := serveMode(reftarget.Options{Without: []string{"DescribeHandshake", "ListAccounts"}, ImplicitOrganizations: true, Latency: 40 * time.Millisecond}); got != want {
+		t.Errorf("mode: %q, want %q", got, want)
+	}
 }

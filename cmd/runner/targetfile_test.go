@@ -93,8 +93,8 @@ func TestTargetFileWithFewerAccounts(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.json")
 	code, out, errOut := runRunner(t, "--target-file", file, "--run", "^(constraint/accept/|accept/success/response$|transition/INVITE/OPEN/AcceptHandshake/member$)", "--json", path)
 	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
-	assert.Contains(t, out, "the target file cannot serve 1 checks (the check needs 1 member account(s), the target file has 0); they are skipped")
-	assert.Contains(t, out, "the target file cannot serve 1 checks (the check needs 2 management account(s), the target file has 1); they are skipped")
+	assert.Contains(t, out, "the target file cannot serve 1 check (the check needs 1 member account(s), the target file has 0); they are skipped")
+	assert.Contains(t, out, "the target file cannot serve 1 check (the check needs 2 management account(s), the target file has 1); they are skipped")
 	status := map[string]string{}
 	for _, c := range readReport(t, path).Checks {
 		status[c.ID] = c.Status

@@ -69,3 +69,11 @@ func Visible(s, keep string) string {
 		return c
 	}, s)
 }
+
+// Count is n with noun, in the plural unless n is 1: "1 check", "2 checks".
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
