@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/orgconform/orgconform/reftarget"
 	"io"
 	"net"
 	"net/http"
@@ -20,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/orgconform/orgconform/reftarget"
 )
 
 // serveListenRe finds the URL in serve's first line.
