@@ -398,3 +398,23 @@ func TestShardSeedsAndExamples(t *testing.T) {
 	assert.Equal(t, 3, ShardExamples(8, Shard{K: 3, N: 3}), "rounded up: the shards try at least the examples of one run")
 	assert.Equal(t, 1, ShardExamples(1, Shard{K: 2, N: 4}))
 }
+
+// TestHintOnFailure: a hint is a note of a failed check only.
+func TestHintOnFailure(t *testing.T) {
+	var f fake
+	tgt := f.target(t, notFound)
+	hinted := func(fail bool) Check {
+		return Check{ID: fmt.Sprintf("x/%v", fail), Group: "x", Run: func(ct *T) {
+			ct.HintOnFailure("the email came from the target file")
+			if fail {
+				ct.Failf(nil, "an answer", "none")
+			}
+		}}
+	}
+	rep := Execute(context.Background(), tgt, []Check{hinted(false), hinted(true)}, Options{})
+	require.Len(t, rep.Results, 2)
+	assert.Equal(t, Pass, rep.Results[0].Status)
+	assert.Empty(t, rep.Results[0].Notes, "a check that passes keeps no hint")
+	assert.Equal(t, Fail, rep.Results[1].Status)
+	assert.Equal(t, []string{"the email came from the target file"}, rep.Results[1].Notes)
+}

@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -29,6 +30,7 @@ type T struct {
 	next      map[string]int // role → principals handed out
 	requests  int
 	scratch   map[any]any
+	hints     []string // notes kept only if the check fails
 	verdictAt bool
 }
 
@@ -137,6 +139,15 @@ func (t *T) Notef(format string, args ...any) {
 	t.result.Notes = append(t.result.Notes, n)
 }
 
+// HintOnFailure records a note that appears only if the check fails: what
+// a reader should know to tell a fault of the target from a mistake of the
+// setup (e.g. that an invitation went to an email the target file gave).
+func (t *T) HintOnFailure(format string, args ...any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.hints = append(t.hints, t.run.tgt.Redact(fmt.Sprintf(format, args...)))
+}
+
 // verdict sets the result and unwinds the check; every text passes
 // through the target's redaction, since a target may echo credentials.
 func (t *T) verdict(s Status, cause, expected, observed string) {
@@ -145,6 +156,13 @@ func (t *T) verdict(s Status, cause, expected, observed string) {
 	t.result.Expected, t.result.Observed = t.run.tgt.Redact(expected), t.run.tgt.Redact(observed)
 	if s == Fail || s == Unsupported {
 		t.result.Exchange = t.run.tgt.Redact(joinEvidence(t.evidence))
+	}
+	if s == Fail {
+		for _, h := range t.hints {
+			if !slices.Contains(t.result.Notes, h) {
+				t.result.Notes = append(t.result.Notes, h)
+			}
+		}
 	}
 	t.verdictAt = true
 	t.mu.Unlock()

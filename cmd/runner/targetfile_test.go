@@ -122,3 +122,24 @@ func TestInvitationBudget(t *testing.T) {
 	assert.Equal(t, 7, rep.Summary.Skipped)
 	assert.Contains(t, out, "7 checks skipped: left for the next run (invitation budget)")
 }
+
+// TestTargetFileWrongEmail: an email the target file gives for an account
+// is used unchecked (it saves a round trip); when it is wrong, the checks
+// that invite by email fail, and say that the email came from the file.
+func TestTargetFileWrongEmail(t *testing.T) {
+	srv := httptest.NewServer(reftarget.New(reftarget.Options{}))
+	defer srv.Close()
+	file := writeTargetFile(t, srv.URL, fixedAccounts)
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	var tf map[string]any
+	require.NoError(t, json.Unmarshal(data, &tf))
+	rec := tf["principals"].(map[string]any)["recipient"].([]any)[0].(map[string]any)
+	rec["email"] = "invitee@example.com" // the reference target's is <account>@example.com
+	data, err = json.Marshal(tf)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(file, data, 0o600))
+	code, out, errOut := runRunner(t, "--target-file", file, "--run", "^golden/AcceptHandshake/sample-response$")
+	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	assert.Contains(t, out, "email, invitee@example.com, comes from the target file, unchecked")
+}
