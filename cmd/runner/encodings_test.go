@@ -24,17 +24,59 @@ func escapeAll(s string) string {
 	return b.String()
 }
 
+// htmlEscape writes s with the characters of base64 and secret keys that
+// HTML escapers touch ('/', '+', '=') as character references, in the
+// style given: hex (&#x2F;), decimal (&#47;) or named (&sol;).
+func htmlEscape(style string) func(string) string {
+	forms := map[string]map[rune]string{
+		"hex":     {'/': "&#x2F;", '+': "&#x2B;", '=': "&#x3D;"},
+		"decimal": {'/': "&#47;", '+': "&#43;", '=': "&#61;"},
+		"named":   {'/': "&sol;", '+': "&plus;", '=': "&equals;"},
+	}[style]
+	return func(s string) string {
+		var b strings.Builder
+		for _, c := range s {
+			if f, ok := forms[c]; ok {
+				b.WriteString(f)
+			} else {
+				b.WriteRune(c)
+			}
+		}
+		return b.String()
+	}
+}
+
+// htmlEscapeAll writes every character of s as a hex character reference,
+// as some error pages render echoed headers.
+func htmlEscapeAll(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		fmt.Fprintf(&b, "&#x%x;", c)
+	}
+	return b.String()
+}
+
 // TestSecretsRedactedInEveryEncoding: targets that echo the request's
-// session token and secret key back JSON-escaped, URL-encoded or split
-// across lines; no encoding of them reaches the console or a report.
+// session token and secret key back JSON-escaped, URL-encoded (once, or
+// twice by a re-encoding proxy), as HTML character references (error
+// pages) or split across lines or by other whitespace; no encoding of them
+// reaches the console or a report.
 func TestSecretsRedactedInEveryEncoding(t *testing.T) {
 	const secret, token = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY", "FQoGZXIvYXdzEJr//////////wEaDSESSIONTOKEN0123"
 	encodings := map[string]func(string) string{
-		"json-unicode": func(s string) string { return escapeAll(s) },
-		"json-slash":   func(s string) string { return strings.ReplaceAll(s, "/", `\/`) },
-		"url":          url.QueryEscape,
-		"url-path":     url.PathEscape,
-		"split-lines":  func(s string) string { return s[:9] + `\n` + s[9:21] + `\r\n` + s[21:] },
+		"json-unicode":    func(s string) string { return escapeAll(s) },
+		"json-slash":      func(s string) string { return strings.ReplaceAll(s, "/", `\/`) },
+		"url":             url.QueryEscape,
+		"url-path":        url.PathEscape,
+		"split-lines":     func(s string) string { return s[:9] + `\n` + s[9:21] + `\r\n` + s[21:] },
+		"html-hex":        htmlEscape("hex"),
+		"html-decimal":    htmlEscape("decimal"),
+		"html-named":      htmlEscape("named"),
+		"html-all":        htmlEscapeAll,
+		"url-double":      func(s string) string { return url.QueryEscape(url.QueryEscape(s)) },
+		"url-path-double": func(s string) string { return url.PathEscape(url.PathEscape(s)) },
+		"split-space":     func(s string) string { return s[:9] + " " + s[9:21] + "  " + s[21:] },
+		"split-tab":       func(s string) string { return s[:9] + "\t" + s[9:21] + "\u00a0" + s[21:] },
 	}
 	for name, encode := range encodings {
 		t.Run(name, func(t *testing.T) {

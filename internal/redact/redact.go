@@ -5,11 +5,9 @@ package redact
 
 import (
 	"bytes"
-	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 )
 
 // Redacted replaces a secret.
@@ -102,103 +100,85 @@ func SignatureOf(auth string) string {
 var signatureShape = regexp.MustCompile(`Signature=[0-9a-fA-F]{16,}`)
 
 // Secrets redacts a fixed set of secrets from text, in every encoding a
-// target may echo them in: raw, JSON-escaped (\uXXXX for any character, \/
-// for '/'), URL-encoded (%XX, either case) or mixed, and split across lines
-// (a line break, or an escaped \n or \r, between any two characters). It
-// also redacts anything shaped like a SigV4 signature. The zero value and
-// nil redact signatures only.
+// target may echo them in, nested and mixed character by character: raw,
+// JSON- or JavaScript-escaped (\uXXXX, \xXX, \/, \\), URL-encoded (%XX,
+// either case, and again by a re-encoding proxy: %252F), HTML character
+// references (&#x2F;, &#47;, &sol; and every other named one), and split by
+// whitespace (spaces, tabs, line breaks, no-break and other Unicode spaces,
+// raw or encoded) between any two characters. It also redacts anything
+// shaped like a SigV4 signature. The zero value and nil redact signatures
+// only.
+//
+// It finds secrets in the decoded text and replaces the encoded span they
+// came from: the text is decoded layer by layer (see unfold), each layer
+// searched for every secret, and nothing else in the text changes.
 type Secrets struct {
-	raw  []string // the secrets, each at least MinSecretLen long
-	once sync.Once
-	re   *regexp.Regexp // one alternation of every secret's pattern, compiled on first need
+	needles [][]byte // the secrets without their whitespace, each at least MinSecretLen long
 }
 
 // NewSecrets returns a redactor for secrets; those shorter than
 // MinSecretLen are ignored.
 func NewSecrets(secrets ...string) *Secrets {
-	var raw []string
+	var needles [][]byte
 	seen := map[string]bool{}
 	for _, s := range secrets {
-		if len(s) < MinSecretLen || seen[s] {
+		n := stripSpace(s)
+		if len(s) < MinSecretLen || len(n) < MinSecretLen || seen[n] {
 			continue
 		}
-		seen[s] = true
-		raw = append(raw, s)
+		seen[n] = true
+		needles = append(needles, []byte(n))
 	}
-	if len(raw) == 0 {
-		return &Secrets{}
-	}
-	return &Secrets{raw: raw}
+	return &Secrets{needles: needles}
 }
 
-// pattern returns the compiled alternation of every secret in every
-// encoding, compiling it on first use: most texts are redacted by plain
-// replacement (verbatim), and compiling costs more than a request.
-func (r *Secrets) pattern() *regexp.Regexp {
-	r.once.Do(func() {
-		alts := make([]string, len(r.raw))
-		for i, s := range r.raw {
-			alts[i] = pattern(s)
+// stripSpace is s without the whitespace unfold drops.
+func stripSpace(s string) string {
+	return strings.Map(func(c rune) rune {
+		if isSpace(c) {
+			return -1
 		}
-		r.re = regexp.MustCompile(strings.Join(alts, "|"))
-	})
-	return r.re
-}
-
-// encoded are the characters without which a text can hold a secret only
-// verbatim: escapes (\uXXXX, \/), URL encoding and line breaks.
-const encoded = "\\%\r\n"
-
-// gap is what may stand between two characters of an echoed secret: line
-// breaks with indentation, or escaped line breaks.
-const gap = `(?:\r?\n[ \t]*|\\r|\\n)*`
-
-// pattern is the regular expression of s in every encoding.
-func pattern(s string) string {
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 {
-			b.WriteString(gap)
-		}
-		forms := []string{regexp.QuoteMeta(string(c))}
-		if c < 0x10000 {
-			forms = append(forms, fmt.Sprintf(`\\u(?i:%04x)`, c))
-		}
-		if c < 0x80 {
-			forms = append(forms, fmt.Sprintf(`%%(?i:%02x)`, c))
-		}
-		if c == '/' {
-			forms = append(forms, `\\/`)
-		}
-		b.WriteString("(?:" + strings.Join(forms, "|") + ")")
-	}
-	return b.String()
+		return c
+	}, s)
 }
 
 // String returns s with every secret and signature replaced by REDACTED.
 func (r *Secrets) String(s string) string {
-	switch {
-	case r == nil || len(r.raw) == 0:
-	case !strings.ContainsAny(s, encoded):
-		for _, secret := range r.raw {
-			s = strings.ReplaceAll(s, secret, Redacted)
+	if r != nil && len(r.needles) > 0 {
+		if spans := find(r.needles, s); spans != nil {
+			var b strings.Builder
+			b.Grow(len(s))
+			last := 0
+			for _, sp := range spans {
+				b.WriteString(s[last:sp.start])
+				b.WriteString(Redacted)
+				last = sp.end
+			}
+			b.WriteString(s[last:])
+			s = b.String()
 		}
-	default:
-		s = r.pattern().ReplaceAllLiteralString(s, Redacted)
+	}
+	if !strings.Contains(s, "Signature=") {
+		return s
 	}
 	return signatureShape.ReplaceAllLiteralString(s, "Signature="+Redacted)
 }
 
 // Bytes is String for a byte slice; b is not modified.
 func (r *Secrets) Bytes(b []byte) []byte {
-	switch {
-	case r == nil || len(r.raw) == 0:
-	case !bytes.ContainsAny(b, encoded):
-		for _, secret := range r.raw {
-			b = bytes.ReplaceAll(b, []byte(secret), []byte(Redacted))
+	if r != nil && len(r.needles) > 0 {
+		if spans := find(r.needles, b); spans != nil {
+			out := make([]byte, 0, len(b))
+			last := 0
+			for _, sp := range spans {
+				out = append(append(out, b[last:sp.start]...), Redacted...)
+				last = sp.end
+			}
+			b = append(out, b[last:]...)
 		}
-	default:
-		b = r.pattern().ReplaceAllLiteral(b, []byte(Redacted))
+	}
+	if !bytes.Contains(b, []byte("Signature=")) {
+		return b
 	}
 	return signatureShape.ReplaceAllLiteral(b, []byte("Signature="+Redacted))
 }
