@@ -141,6 +141,24 @@ func readWithSDK(rt http.RoundTripper) sdkReading {
 // sdkDefaultCode is the code the SDK reports when the answer names none.
 const sdkDefaultCode = "UnknownError"
 
+// bodyUnreadable reports whether the SDK's deserialization error says it
+// could not read the error body at all (so it read no code), rather than
+// that it read a code naming a modeled exception and then failed on that
+// exception's members. Every version words the first "failed to decode
+// response body, " around the error of encoding/json's Decoder; versions
+// before v1.57.0 (generated deserializers, before schema-based serde) word
+// the second the same way, but around an error of their own ("expected
+// InvalidInputExceptionReason to be of type string, got json.Number
+// instead"), so the words alone do not tell them apart.
+func bodyUnreadable(de *smithy.DeserializationError) bool {
+	if !strings.Contains(de.Error(), "failed to decode response body") {
+		return false
+	}
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	return errors.As(de, &syntaxErr) || errors.As(de, &typeErr) || errors.Is(de, io.ErrUnexpectedEOF)
+}
+
 // errorParsingCheck returns why the classifier's reading (readCode for the
 // code, a Target's raw path for the classification) of the answer differs
 // from the SDK's or breaks the classification rules, or nil.
@@ -170,7 +188,7 @@ func errorParsingCheck(status int, errorType string, body []byte, readCode func(
 	case sdk.apiError && sdk.code != code:
 		return fmt.Errorf("%s: code %q, aws-sdk-go-v2 reads %q", answer, code, sdk.code)
 	case sdk.apiError:
-	case errors.As(sdk.err, &de) && strings.Contains(de.Error(), "failed to decode response body"):
+	case errors.As(sdk.err, &de) && bodyUnreadable(de):
 		// The SDK could not read the body at all, so it read no code.
 		if code != "" {
 			return fmt.Errorf("%s: code %q, but aws-sdk-go-v2 cannot decode the body and reads none (%v)", answer, code, sdk.err)
@@ -237,6 +255,22 @@ func TestErrorParsingCheckFailsOnPlantedFaults(t *testing.T) {
 			_ = json.Unmarshal(b, &v)
 			return v["__type"].(string)
 		}, 400, "", `[1]`, "panicked"},
+		{"type read past an undecodable message", func(h http.Header, b []byte) string {
+			var v map[string]any
+			_ = json.Unmarshal(b, &v)
+			s, _ := v["__type"].(string)
+			return s
+		}, 400, "", `{"__type":"InvalidInputException","Message":5}`, "aws-sdk-go-v2 cannot decode the body and reads none"},
+		{"every member decoded strictly", func(h http.Header, b []byte) string {
+			var v struct {
+				Type   string `json:"__type"`
+				Reason string
+			}
+			if json.Unmarshal(b, &v) != nil {
+				return ""
+			}
+			return v.Type
+		}, 400, "", `{"__type":"InvalidInputException","Reason":5}`, "no code, but aws-sdk-go-v2 read one and failed on its members"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			require.NoError(t, errorParsingCheck(c.status, c.errorType, []byte(c.body), endpoint.ErrorCode), "the real reader must pass the answer the fault spoils")
