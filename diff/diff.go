@@ -12,8 +12,11 @@
 // is cleaned up. Ids are
 // mapped between the targets by position: each answer's handshake,
 // organization and account ids, emails and ARNs are replaced by handles
-// numbered in the order they first appear in the sequence, so the second
-// handshake one target made is compared with the second the other made.
+// numbered in the order they first appear in the sequence's answers, so
+// the second handshake one target made is compared with the second the
+// other made; the accounts of the sequence's roles are named by role. A
+// difference shows the step's request with the same handles, so that one
+// handshake has one name throughout.
 // Request ids (headers), timestamps, NextTokens and error messages are
 // ignored; a success is compared by its whole body, an error by its status,
 // code and Reason.
@@ -93,10 +96,7 @@ func Run(ctx context.Context, a, b *endpoint.Target, opts Options) *Result {
 			d := Difference{Sequence: seq.Index, Step: j, A: x.norm, B: y.norm, Op: "CreateOrganization", Role: roleManagement, Request: "the sequence's organization"}
 			if j > 0 && j <= len(seq.Steps) {
 				st := seq.Steps[j-1]
-				d.Op, d.Role, d.Request = st.Op, st.Role, st.Body
-				if st.Op == opAdvance {
-					d.Request = st.String()
-				}
+				d.Op, d.Role, d.Request = st.Op, st.Role, requestOf(st, x, y)
 			}
 			res.Differences = append(res.Differences, d)
 		}
@@ -104,8 +104,27 @@ func Run(ctx context.Context, a, b *endpoint.Target, opts Options) *Result {
 	return res
 }
 
-// answer is one normalised answer of a step.
-type answer struct{ norm string }
+// answer is one normalised answer of a step, and the step's request as
+// the target was sent it, with the handles of its answers.
+type answer struct{ norm, request string }
+
+// requestOf is the request of step st as a difference shows it: with the
+// handles of A's answers, and of B's too where they differ (the targets
+// answered an earlier step differently, so they number ids differently);
+// the step's symbolic form where neither target sent it.
+func requestOf(st Step, x, y answer) string {
+	switch {
+	case st.Op == opAdvance:
+		return st.String()
+	case x.request == "" && y.request == "":
+		return st.Body
+	case x.request == "":
+		return y.request
+	case y.request == "" || y.request == x.request:
+		return x.request
+	}
+	return x.request + " (on B: " + y.request + ")"
+}
 
 // at returns the j-th answer, or a marker for a step a target never
 // reached (its sequence stopped earlier).
@@ -168,29 +187,33 @@ func (p *player) play(seq Sequence) {
 		p.roles[recipientRole(k)] = r
 		fixture.LeaveLater(t, p.org, r)
 	}
+	for role, pr := range p.roles {
+		p.ids.name(pr.AccountID, "<"+role+">")
+	}
 	setup := "organization " + p.ids.handle(p.org.ID)
 	if p.org.Created != nil {
 		setup = p.normalise(p.org.Created)
 	}
 	p.answers = append(p.answers, answer{norm: setup})
 	for _, st := range seq.Steps {
-		p.answers = append(p.answers, answer{norm: p.step(st)})
+		p.answers = append(p.answers, p.step(st))
 	}
 }
 
 // step runs one step and returns its normalised answer.
-func (p *player) step(st Step) string {
+func (p *player) step(st Step) answer {
 	t := p.t
 	if st.Op == opAdvance {
 		if f, _ := t.Session().Caps().Flag(check.FlagClock); !f.On {
-			return "(no clock control)"
+			return answer{norm: "(no clock control)"}
 		}
 		if err := t.Target().AdvanceClock(t.Context(), p.org.ID, st.Advance); err != nil {
-			return "(clock control failed: " + oneLine(err.Error()) + ")"
+			return answer{norm: "(clock control failed: " + oneLine(err.Error()) + ")"}
 		}
-		return "(clock advanced)"
+		return answer{norm: "(clock advanced)"}
 	}
 	body := p.resolve(st.Body)
+	request := p.ids.known(body) // before the answer: an id it shows first is numbered there
 	r := t.Send(p.roles[st.Role], st.Op, []byte(body))
 	if st.Invites {
 		id := ""
@@ -200,7 +223,7 @@ func (p *player) step(st Step) string {
 		}
 		p.handshakes = append(p.handshakes, id)
 	}
-	return p.normalise(r)
+	return answer{norm: p.normalise(r), request: request}
 }
 
 // resolve replaces a step body's references with this target's ids. A
@@ -211,7 +234,7 @@ func (p *player) resolve(body string) string {
 		body = strings.ReplaceAll(body, "<"+recipientRole(k)+">", p.roles[recipientRole(k)].AccountID)
 	}
 	for j := range len(p.handshakes) + 4 {
-		ref := fmt.Sprintf("<handshake#%d>", j+1)
+		ref := fmt.Sprintf("<invitation#%d>", j+1)
 		if !strings.Contains(body, ref) {
 			continue
 		}

@@ -2,6 +2,7 @@ package diff_test
 
 import (
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -71,9 +72,15 @@ func TestFaultsDiffer(t *testing.T) {
 				if d.Op == want.op && strings.HasPrefix(d.Role, want.role) && strings.Contains(d.A, want.a) && strings.Contains(d.B, want.b) {
 					found = true
 					assert.Positive(t, d.Step)
+					if h := handshakeHandle.FindString(d.Request); h != "" && strings.Contains(d.B, `"Handshake":`) {
+						assert.Contains(t, d.B, `"Id":"`+h+`"`, "the request and its answer name one handshake alike: %s", d.Request)
+					}
 				}
 			}
 			assert.True(t, found, "no difference of %s as %s (A %s, B %s) among %+v", want.op, want.role, want.a, want.b, res.Differences)
 		})
 	}
 }
+
+// handshakeHandle finds a handshake's handle in a request.
+var handshakeHandle = regexp.MustCompile(`<handshake#\d+>`)

@@ -12,8 +12,10 @@ import (
 )
 
 // handles maps one target's ids to handles numbered by first appearance
-// in a sequence: "<handshake#2>" is the second handshake id that target
-// showed. Equal handles on two targets are ids in the same position.
+// in a sequence's answers: "<handshake#2>" is the second handshake id that
+// target showed. Equal handles on two targets are ids in the same
+// position. The accounts of the sequence's roles are named by role
+// ("<management>", "<recipient#2>", "<outsider>"), as steps name them.
 type handles struct {
 	byID  map[string]string
 	count map[string]int
@@ -51,9 +53,24 @@ func (h *handles) handle(id string) string {
 	return x
 }
 
+// name gives id the handle x (a role's account).
+func (h *handles) name(id, x string) { h.byID[id] = x }
+
 // text replaces every id in s by its handle.
 func (h *handles) text(s string) string {
 	return idPattern.ReplaceAllStringFunc(s, h.handle)
+}
+
+// known replaces the ids in s that have a handle by it, and leaves the
+// others (an id nobody issued, a malformed one) as they are: a request
+// shows the handshakes it names as the answers did.
+func (h *handles) known(s string) string {
+	return idPattern.ReplaceAllStringFunc(s, func(id string) string {
+		if x, ok := h.byID[id]; ok {
+			return x
+		}
+		return id
+	})
 }
 
 // normalise renders an answer for comparison: a success as its status and

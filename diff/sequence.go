@@ -27,12 +27,15 @@ type Step struct {
 	Op string
 	// Role is the caller: management, recipient#k or outsider.
 	Role string
-	// Body is the request body; "<handshake#j>" stands for the j-th
-	// invitation of the sequence (from 1) and "<recipient#k>" for the k-th
-	// invited account's id, resolved on each target.
+	// Body is the request body; "<invitation#j>" stands for the handshake
+	// of the j-th invitation step of the sequence (from 1) and
+	// "<recipient#k>" for the k-th invited account's id, resolved on each
+	// target. (A difference shows the request with the handles of the
+	// target's answers instead: invitation#3 is handshake#2 where the
+	// second invitation was refused.)
 	Body string
 	// Invites marks an invitation step: its answer's handshake becomes the
-	// next "<handshake#j>".
+	// next "<invitation#j>".
 	Invites bool
 	// Advance is how far opAdvance moves the clock.
 	Advance time.Duration
@@ -43,7 +46,7 @@ type Step struct {
 const opAdvance = "AdvanceClock"
 
 // String is the step as a report shows it: "AcceptHandshake as
-// recipient#2 {"HandshakeId":"<handshake#1>"}".
+// recipient#2 {"HandshakeId":"<invitation#1>"}".
 func (s Step) String() string {
 	if s.Op == opAdvance {
 		return fmt.Sprintf("%s %s (the organization's clock)", opAdvance, s.Advance)
@@ -147,7 +150,7 @@ func (g *generator) roleFor(j int) string {
 }
 
 // ref is the body naming invitation j.
-func ref(j int) string { return fmt.Sprintf(`{"HandshakeId":"<handshake#%d>"}`, j) }
+func ref(j int) string { return fmt.Sprintf(`{"HandshakeId":"<invitation#%d>"}`, j) }
 
 // anyRole draws a caller, the recipients most often.
 func (g *generator) anyRole() string {

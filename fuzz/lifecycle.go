@@ -63,6 +63,7 @@ type machine struct {
 	dirtyA map[*account]bool
 	dirtyO map[*org]bool
 	vars   map[string]string // JSON string value → replay variable
+	tokens map[string]string // NextToken → the replay variable that captured it (T1, T2, …)
 	counts map[string]int
 }
 
@@ -84,7 +85,7 @@ func newMachine(t *check.T, rt *rapid.T, rec *check.Recorder) *machine {
 // bareMachine is a machine with no account or organization yet.
 func bareMachine(t *check.T, rec *check.Recorder) *machine {
 	m := &machine{t: t, rec: rec, dirtyH: map[*handshake]bool{}, dirtyA: map[*account]bool{}, dirtyO: map[*org]bool{},
-		vars: map[string]string{}, counts: map[string]int{}}
+		vars: map[string]string{}, tokens: map[string]string{}, counts: map[string]int{}}
 	caps := t.Session().Caps()
 	if f, ok := caps.Flag(check.FlagClock); ok && f.On {
 		m.clock = true
@@ -514,14 +515,25 @@ func (m *machine) enableAllFeatures(rt *rapid.T) {
 	}
 }
 
-// child finds member a's APPROVE_ALL_FEATURES handshake of request p.
+// child finds member a's APPROVE_ALL_FEATURES handshake of request p. The
+// replay line of the page that lists it captures it.
 func (m *machine) child(rt *rapid.T, a *account, p *handshake) *handshake {
 	name := m.nextName("H")
+	isChild := func(hh oracle.Handshake) bool {
+		return hh.Action == "APPROVE_ALL_FEATURES" && hh.FromOrganization(p.org.id) && m.w.byID(hh.Id) == nil && (hh.State == "OPEN" || hh.State == "REQUESTED")
+	}
+	captured := false
+	capture := func(page []oracle.Handshake) string {
+		if !captured && slices.ContainsFunc(page, isChild) {
+			captured = true
+			return name + "=Handshakes[?State=='OPEN'].Id | [0]"
+		}
+		return ""
+	}
 	filter := map[string]any{"Filter": map[string]string{"ActionType": "APPROVE_ALL_FEATURES"}}
-	list := m.pages(rt, a, "ListHandshakesForAccount", filter, 0, fmt.Sprintf("check: %s finds its APPROVE_ALL_FEATURES handshake", a.name),
-		name+"=Handshakes[?State=='OPEN'].Id | [0]")
+	list := m.pages(rt, a, "ListHandshakesForAccount", filter, 0, fmt.Sprintf("check: %s finds its APPROVE_ALL_FEATURES handshake", a.name), capture)
 	for _, hh := range list {
-		if hh.Action == "APPROVE_ALL_FEATURES" && hh.FromOrganization(p.org.id) && m.w.byID(hh.Id) == nil && (hh.State == "OPEN" || hh.State == "REQUESTED") {
+		if isChild(hh) {
 			c := &handshake{id: hh.Id, name: name, action: "APPROVE_ALL_FEATURES", org: p.org, recipient: a, states: []string{hh.State}, parent: p}
 			c.expires, _ = oracle.Timestamp(hh.ExpirationTimestamp)
 			m.add(c)
@@ -690,7 +702,7 @@ func (m *machine) seen(rt *rapid.T, h *handshake, state, how string) {
 // invitation and member handshake addressed to a, and none addressed to
 // another account of the scenario.
 func (m *machine) listForAccount(rt *rapid.T, a *account, page int, prefix string) {
-	list := m.pages(rt, a, "ListHandshakesForAccount", nil, page, fmt.Sprintf("%s%s lists its handshakes", prefix, a.name), "")
+	list := m.pages(rt, a, "ListHandshakesForAccount", nil, page, fmt.Sprintf("%s%s lists its handshakes", prefix, a.name), nil)
 	listed := map[*handshake]bool{}
 	for _, hh := range list {
 		h := m.w.byID(hh.Id)
@@ -733,7 +745,7 @@ func (m *machine) listForOrganization(rt *rapid.T, a *account, page int, prefix 
 		return
 	}
 	o := a.manages
-	list := m.pages(rt, a, op, nil, page, what, "")
+	list := m.pages(rt, a, op, nil, page, what, nil)
 	listed := map[*handshake]bool{}
 	for _, hh := range list {
 		h := m.w.byID(hh.Id)
@@ -767,7 +779,7 @@ func (m *machine) listAccounts(rt *rapid.T, o *org, page int, prefix string) {
 		if page > 0 {
 			in["MaxResults"] = page
 		}
-		r := m.send(rt, o.mgmt, op, in, fmt.Sprintf("%s%s lists the accounts of %s (page %d)", prefix, o.mgmt.name, o.name, i+1), "")
+		r := m.sendPage(rt, o.mgmt, op, in, fmt.Sprintf("%s%s lists the accounts of %s (page %d)", prefix, o.mgmt.name, o.name, i+1), "")
 		m.expect(rt, r, oracle.Expectation{Success: true, Source: "model: ListAccounts lists the accounts of the organization"}, op)
 		var out struct {
 			Accounts []struct {
@@ -860,7 +872,9 @@ func (m *machine) describeOrganization(rt *rapid.T, a *account, prefix string) {
 
 // pages follows a handshake list to its end as a (page: MaxResults, 0
 // for none): every page a success, no NextToken twice, no handshake twice.
-func (m *machine) pages(rt *rapid.T, a *account, op string, in map[string]any, page int, what, capture string) []oracle.Handshake {
+// capture, when set, is asked of every page's handshakes for a "VAR=query"
+// capture of that page's replay line ("" for none).
+func (m *machine) pages(rt *rapid.T, a *account, op string, in map[string]any, page int, what string, capture func([]oracle.Handshake) string) []oracle.Handshake {
 	body := map[string]any{}
 	for k, v := range in {
 		body[k] = v
@@ -873,10 +887,14 @@ func (m *machine) pages(rt *rapid.T, a *account, op string, in map[string]any, p
 		if page > 0 {
 			body["MaxResults"] = page
 		}
-		r := m.send(rt, a, op, body, fmt.Sprintf("%s (page %d)", what, i+1), capture)
-		capture = ""
-		m.expect(rt, r, e, op+" by "+a.name)
+		r := m.t.Send(a.p, op, jsonOf(body))
 		list, next, err := oracle.DecodeHandshakes(r.Body)
+		c := ""
+		if capture != nil && err == nil {
+			c = capture(list)
+		}
+		m.recordPage(rt, a, op, body, r, fmt.Sprintf("%s (page %d)", what, i+1), c)
+		m.expect(rt, r, e, op+" by "+a.name)
 		if err != nil {
 			m.fail(rt, op, "a handshake list", err.Error(), "")
 		}
@@ -908,11 +926,59 @@ func (m *machine) pages(rt *rapid.T, a *account, op string, in map[string]any, p
 func (m *machine) send(rt *rapid.T, a *account, op string, in map[string]any, what, capture string) *endpoint.Response {
 	body := jsonOf(in)
 	r := m.t.Send(a.p, op, body)
-	line := m.cli(a, op, body, "")
+	var captures []string
 	if capture != "" {
-		name, query, _ := strings.Cut(capture, "=")
-		line = fmt.Sprintf("%s=$(%s)", name, m.cli(a, op, body, query))
+		captures = append(captures, capture)
 	}
+	m.record(rt, op, r, what, captureLine(func(query string) string { return m.cli(a, op, body, query) }, captures))
+	return r
+}
+
+// sendPage is send for one page of a list (in: its request, with the
+// previous page's NextToken, if any).
+func (m *machine) sendPage(rt *rapid.T, a *account, op string, in map[string]any, what, capture string) *endpoint.Response {
+	r := m.t.Send(a.p, op, jsonOf(in))
+	m.recordPage(rt, a, op, in, r, what, capture)
+	return r
+}
+
+// recordPage records one page of a list, r the answer to in. Its replay
+// line follows the pages of the scenario, not the ones of the run: it
+// sends the previous page's NextToken as the variable that captured it,
+// runs only when that variable holds a token, and captures the answer's
+// NextToken, if any, in a new variable (T1, T2, …) for the next page's
+// line; capture "VAR=query" keeps a further value.
+func (m *machine) recordPage(rt *rapid.T, a *account, op string, in map[string]any, r *endpoint.Response, what, capture string) {
+	body := jsonOf(in)
+	token := ""
+	if t, ok := in["NextToken"].(string); ok {
+		token = m.tokens[t]
+	}
+	var captures []string
+	if capture != "" {
+		captures = append(captures, capture)
+	}
+	var out struct{ NextToken *string }
+	next := ""
+	if r.OK() && json.Unmarshal(r.Body, &out) == nil && out.NextToken != nil {
+		next = *out.NextToken
+	}
+	name := ""
+	if next != "" {
+		name = m.nextName("T")
+		captures = append(captures, name+"=NextToken") // last: a token the replay's target leaves empty shifts nothing
+	}
+	line := captureLine(func(query string) string { return m.cliPage(a, op, body, token, query) }, captures)
+	if name != "" {
+		m.tokens[next] = name // after the line: a token that came back is sent as the variable it was captured in
+	}
+	m.record(rt, op, r, what, line)
+}
+
+// record records the step of a call (and its replay line), and fails on an
+// answer that is not one: no response, an unreadable or unclassified body,
+// a success whose body breaks the response schema.
+func (m *machine) record(rt *rapid.T, op string, r *endpoint.Response, what, line string) {
 	m.rec.Step(what, r, line)
 	m.t.NoAnswer(r) // a verdict, not a failing example to shrink
 	switch {
@@ -923,7 +989,6 @@ func (m *machine) send(rt *rapid.T, a *account, op string, in map[string]any, wh
 			m.fail(rt, what, op+"'s response schema", oneLine(err.Error()), "schemas/")
 		}
 	}
-	return r
 }
 
 // expect fails unless r is an answer e allows.
@@ -1000,11 +1065,17 @@ func (m *machine) nextName(prefix string) string {
 // scenario made replaced by the replay script's variables (query, when
 // set, prints one value of the answer).
 func (m *machine) cli(a *account, op string, body []byte, query string) string {
+	return m.cliPage(a, op, body, "", query)
+}
+
+// cliPage is cli for a page of a list whose NextToken (if any) the
+// variable token captured (cliLine).
+func (m *machine) cliPage(a *account, op string, body []byte, token, query string) string {
 	m.rec.Define(a.name, a.p.AccountID)
 	for _, x := range m.w.accounts {
 		m.rec.Define(x.name, x.p.AccountID)
 	}
-	return cliLine(a.name, op, body, m.vars, query)
+	return cliLine(a.name, op, body, m.vars, token, query)
 }
 
 // jsonOf encodes a request body ({} for nil).
