@@ -21,6 +21,7 @@ import (
 	"github.com/orgconform/orgconform/check"
 	"github.com/orgconform/orgconform/endpoint"
 	"github.com/orgconform/orgconform/fixture"
+	"github.com/orgconform/orgconform/internal/text"
 )
 
 // runSh runs script with a fake aws and curl that print their arguments,
@@ -247,7 +248,7 @@ func TestReplayFollowsThePagesOfTheScenario(t *testing.T) {
 	defer cancel()
 	// An organization first, so that the target's positions, and so its
 	// tokens, differ from the run's.
-	shift := fmt.Sprintf("AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=999999999999 %s organizations create-organization --endpoint-url %q >/dev/null\n", shellQuote(aws), again.URL)
+	shift := fmt.Sprintf("AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=999999999999 %s organizations create-organization --endpoint-url %q >/dev/null\n", text.ShellQuote(aws), again.URL)
 	cmd := exec.CommandContext(ctx, "sh", "-c", shift+script)
 	cmd.Env = env
 	start := time.Now()
