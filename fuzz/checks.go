@@ -3,7 +3,6 @@ package fuzz
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"pgregory.net/rapid"
 
@@ -59,19 +58,9 @@ func Checks() []check.Check {
 const propertyInvitations = 1000
 
 // inputCheck runs the generated-input property of op as an account in no
-// organization. On the embedded reference target, the cases its known
-// departures spoil are left out, and the check says so.
+// organization.
 func inputCheck(t *check.T, op string) {
 	p := t.Principal(fixture.Outsider)
-	var skip func(inputgen.Case) bool
-	if info, ok, _ := t.Target().Info(t.Context()); ok && info["name"] == endpoint.ReferenceTargetName {
-		skip = reftargetSkip
-		var names []string
-		for _, d := range reftargetDepartures {
-			names = append(names, d.name)
-		}
-		t.Notef("cases spoilt by the reference target's known departures are left out: %s", strings.Join(names, "; "))
-	}
 	if f, _ := t.Session().Caps().Flag(check.FlagImplicitOrganizations); f.On {
 		// A valid read as an account in no organization makes one here.
 		t.Cleanup("delete the implicit organization of "+p.AccountID, func(ctx context.Context) error {
@@ -80,7 +69,7 @@ func inputCheck(t *check.T, op string) {
 	}
 	t.Property(func(rt *rapid.T, rec *check.Recorder) {
 		rec.Define("OUTSIDER_1", p.AccountID)
-		inputSends(t.Context(), t.Target(), p, op, skip, func(what string, body []byte) *endpoint.Response {
+		inputSends(t.Context(), t.Target(), p, op, func(what string, body []byte) *endpoint.Response {
 			r := t.Send(p, op, body, acceptedCommon...)
 			rec.Step(what, r, curlLine("OUTSIDER_1", op, body))
 			t.NoAnswer(r) // a verdict, not a failing example to shrink

@@ -27,6 +27,5 @@
 // shrink across runs whose ids differ.
 //
 // Files by concern: checks.go (the check list, input checks), model.go,
-// lifecycle.go, linear.go, cli.go (replay lines), inputs.go, departures.go
-// (the reference target's known departures), id.go.
+// lifecycle.go, linear.go, cli.go (replay lines), inputs.go, id.go.
 package fuzz

@@ -69,25 +69,19 @@ var undo = map[string]func(ctx context.Context, tgt *endpoint.Target, p endpoint
 // verdict). A failure names the operation, the constraint, the body, what
 // was expected and what was observed.
 func InputProperty(ctx context.Context, tgt *endpoint.Target, p endpoint.Principal, op string) func(*rapid.T) {
-	return inputProperty(ctx, tgt, p, op, nil)
-}
-
-// inputProperty is InputProperty without the cases skip selects (a known
-// departure of the target under test, stated where skip is made).
-func inputProperty(ctx context.Context, tgt *endpoint.Target, p endpoint.Principal, op string, skip func(inputgen.Case) bool) func(*rapid.T) {
-	return inputSends(ctx, tgt, p, op, skip, func(_ string, body []byte) *endpoint.Response { return send(ctx, tgt, p, op, body) })
+	return inputSends(ctx, tgt, p, op, func(_ string, body []byte) *endpoint.Response { return send(ctx, tgt, p, op, body) })
 }
 
 // inputSends is the input property with its requests sent by call (which
 // records them, in a check), described by what.
-func inputSends(ctx context.Context, tgt *endpoint.Target, p endpoint.Principal, op string, skip func(inputgen.Case) bool, call func(what string, body []byte) *endpoint.Response) func(*rapid.T) {
+func inputSends(ctx context.Context, tgt *endpoint.Target, p endpoint.Principal, op string, call func(what string, body []byte) *endpoint.Response) func(*rapid.T) {
 	o, err := inputgen.For(op)
 	if err != nil {
 		return func(t *rapid.T) { t.Fatalf("%v", err) }
 	}
 	_, safe := validSafe[op]
 	broken := o.Broken().Filter(func(c inputgen.Case) bool {
-		return (safe || !c.Expect.SameAsValid) && (skip == nil || !skip(c))
+		return safe || !c.Expect.SameAsValid
 	})
 	return func(t *rapid.T) {
 		if safe && rapid.IntRange(0, 3).Draw(t, "valid request") == 0 {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -22,18 +21,6 @@ import (
 	"github.com/orgconform/orgconform/reftarget"
 )
 
-// knownDepartures returns the skip for the target under test: the
-// reference target's known departures, none for ORGCONFORM_ENDPOINT.
-func knownDepartures(t *testing.T) func(inputgen.Case) bool {
-	if os.Getenv("ORGCONFORM_ENDPOINT") != "" {
-		return nil
-	}
-	for _, d := range reftargetDepartures {
-		t.Logf("skipping cases spoilt by a known reference-target departure: %s", d.name)
-	}
-	return reftargetSkip
-}
-
 // TestInputProperty runs the generated-input property for every operation
 // against ORGCONFORM_ENDPOINT or the reference target, as a principal in no
 // organization.
@@ -41,21 +28,10 @@ func TestInputProperty(t *testing.T) {
 	ops, err := inputgen.Operations()
 	require.NoError(t, err)
 	tgt := testTarget(t)
-	skip := knownDepartures(t)
 	for _, op := range ops {
 		t.Run(op, func(t *testing.T) {
-			rapid.Check(t, inputProperty(context.Background(), tgt, tgt.Mint("management"), op, skip))
+			rapid.Check(t, InputProperty(context.Background(), tgt, tgt.Mint("management"), op))
 		})
-	}
-}
-
-// TestReftargetDeparturesStillExist fails when the reference target no
-// longer shows a departure TestInputProperty skips: remove its entry.
-func TestReftargetDeparturesStillExist(t *testing.T) {
-	tgt := handlerTarget(t, reference())
-	for _, d := range reftargetDepartures {
-		r := tgt.Raw(context.Background(), tgt.Mint("management"), d.op, []byte(d.body))
-		require.True(t, d.still(r), "the reference target no longer shows %q (%s %s got %s): remove it from reftargetDepartures", d.name, d.op, d.body, r.Summary())
 	}
 }
 
@@ -188,7 +164,7 @@ func shrunkBody(msg string) string {
 // pattern and within the 34-rune maximum).
 func TestInputPropertyFindsALenientPattern(t *testing.T) {
 	tgt := handlerTarget(t, lenientPattern(reference()))
-	msg := checkFails(inputProperty(context.Background(), tgt, tgt.Mint("management"), "DescribeHandshake", reftargetSkip))
+	msg := checkFails(InputProperty(context.Background(), tgt, tgt.Mint("management"), "DescribeHandshake"))
 	require.NotEmpty(t, msg, "the property passed against a DescribeHandshake that looks up ids off the pattern")
 	require.Contains(t, msg, "DescribeHandshake: pattern at HandshakeId")
 	require.Contains(t, msg, "observed: 400 HandshakeNotFoundException")
@@ -205,7 +181,7 @@ func TestInputPropertyFindsALenientPattern(t *testing.T) {
 // at most 60 bytes.
 func TestInputPropertyFindsStrictMembers(t *testing.T) {
 	tgt := handlerTarget(t, strictMembers(reference()))
-	msg := checkFails(inputProperty(context.Background(), tgt, tgt.Mint("management"), "DescribeHandshake", reftargetSkip))
+	msg := checkFails(InputProperty(context.Background(), tgt, tgt.Mint("management"), "DescribeHandshake"))
 	require.NotEmpty(t, msg, "the property passed against a DescribeHandshake that refuses unknown members")
 	require.Contains(t, msg, "DescribeHandshake: unknownMember at (body)")
 	require.Contains(t, msg, "SerializationException")

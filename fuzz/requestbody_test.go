@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
@@ -52,11 +51,7 @@ func fuzzRequestBody(f *testing.F, op string) {
 	}
 	tgt := testTarget(f)
 	p := tgt.Mint("management")
-	skip := bodySkip()
 	f.Fuzz(func(t *testing.T, body []byte) {
-		if why := skip(op, body); why != "" {
-			t.Skip(why)
-		}
 		if err := requestBodyCheck(context.Background(), tgt, p, op, body); err != nil {
 			t.Fatal(err)
 		}
@@ -99,58 +94,6 @@ func requestBodyCheck(ctx context.Context, tgt *endpoint.Target, p endpoint.Prin
 		return fmt.Errorf("%s body %q (%s)\n  expected: %s\n  observed: %s", op, body, what, j.Expect, err)
 	}
 	return nil
-}
-
-// bodySkip returns why a body meets a known departure of the target under
-// test ("" when none): the reference target's, none for
-// ORGCONFORM_ENDPOINT.
-func bodySkip() func(op string, body []byte) string {
-	if os.Getenv("ORGCONFORM_ENDPOINT") != "" {
-		return func(string, []byte) string { return "" }
-	}
-	return func(op string, body []byte) string {
-		if hasCaseTwins(body) || namesMemberInOtherCase(op, body) {
-			return "known reference-target departure: member names read case-insensitively"
-		}
-		return ""
-	}
-}
-
-// namesMemberInOtherCase reports whether a JSON body has, in some object, a
-// member whose name is a modeled member's of op but for case.
-func namesMemberInOtherCase(op string, body []byte) bool {
-	names := memberNames(op)
-	found := false
-	walkJSON(body, func(key string) {
-		for _, n := range names {
-			if key != n && strings.EqualFold(key, n) {
-				found = true
-			}
-		}
-	})
-	return found
-}
-
-// memberNames lists every member name of op's request schema.
-func memberNames(op string) []string {
-	o, err := inputgen.For(op)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	var walk func(n *inputgen.Node)
-	walk = func(n *inputgen.Node) {
-		if n == nil {
-			return
-		}
-		for _, m := range n.Members {
-			out = append(out, m.Name)
-			walk(m.Node)
-		}
-		walk(n.Items)
-	}
-	walk(o.Root())
-	return out
 }
 
 // The planted faults below show each invariant of requestBodyCheck failing
@@ -265,26 +208,3 @@ func TestRequestBodyCheckFailsOnPlantedFaults(t *testing.T) {
 
 // jsonValid reports whether b is one JSON value.
 func jsonValid(b []byte) bool { return json.Valid(b) }
-
-// walkJSON calls fn with every member name of every object in a JSON body.
-func walkJSON(body []byte, fn func(key string)) {
-	var v any
-	if json.Unmarshal(body, &v) != nil {
-		return
-	}
-	var walk func(any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, e := range x {
-				fn(k)
-				walk(e)
-			}
-		case []any:
-			for _, e := range x {
-				walk(e)
-			}
-		}
-	}
-	walk(v)
-}

@@ -1,7 +1,9 @@
 package inputgen
 
 import (
+	"encoding/json"
 	"errors"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -301,4 +303,30 @@ func TestAnswerTableRefusesStaleReasons(t *testing.T) {
 	answers[KindPattern] = answer{reasons: []string{"NO_SUCH_REASON"}}
 	_, err := newTable()
 	assert.ErrorContains(t, err, "NO_SUCH_REASON")
+}
+
+// TestValidTagsMatchTheModelsPattern: valid tag keys and values are drawn
+// from the model's pattern (\p{L}\p{Z}\p{N} and a few signs), which AWS
+// enforces, not from the schema's portable one, which admits any
+// character from U+00A0 on (three in four drawn from it were ones AWS
+// refuses).
+func TestValidTagsMatchTheModelsPattern(t *testing.T) {
+	o, err := For("InviteAccountToOrganization")
+	require.NoError(t, err)
+	model := regexp.MustCompile(`^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`)
+	tags := 0
+	rapid.Check(t, func(rt *rapid.T) {
+		var body struct{ Tags []map[string]any }
+		require.NoError(rt, json.Unmarshal(o.Valid().Draw(rt, "body"), &body))
+		for _, tag := range body.Tags {
+			for _, k := range []string{"Key", "Value"} {
+				s, _ := tag[k].(string)
+				tags++
+				if !model.MatchString(s) {
+					rt.Fatalf("Tags %s %q breaks the model's pattern", k, s)
+				}
+			}
+		}
+	})
+	assert.Positive(t, tags, "tags were drawn")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"pgregory.net/rapid"
@@ -122,7 +123,8 @@ func (o *Op) drawValid(t *rapid.T, n *Node, path string) any {
 	return validString(t, n, path)
 }
 
-// validString draws a valid string of n.
+// validString draws a valid string of n: one that matches the pattern AWS
+// enforces (servicePattern) where the schema's is wider.
 func validString(t *rapid.T, n *Node, path string) string {
 	if len(n.Enum) > 0 {
 		return n.Enum[biased(t, 0, len(n.Enum)-1, path+" enum")]
@@ -133,6 +135,9 @@ func validString(t *rapid.T, n *Node, path string) string {
 	}
 	if n.MaxLength != nil {
 		hi = *n.MaxLength
+	}
+	if p := servicePattern(n); p != nil {
+		return p.Matching(lo, hi).Draw(t, path)
 	}
 	if n.Pattern != nil {
 		return n.Pattern.Matching(lo, hi).Draw(t, path)
@@ -192,3 +197,32 @@ func marshal(v any) []byte {
 
 // runeLen counts runes.
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// servicePatterns caches servicePattern's answers by definition name (a nil
+// *Pattern where there is none).
+var servicePatterns sync.Map
+
+// servicePattern is the pattern specs/shapes.json gives n's definition
+// when it is not the schema's: the model's tag patterns (\p{L}\p{Z}\p{N}
+// and a few ASCII signs), which schemas/ writes in a portable form that
+// admits other non-ASCII characters too. AWS enforces the model's, so a
+// valid value drawn from the portable one (a "€") would be refused, and a
+// check that broke another member would see that refusal instead of its
+// own. The model's pattern lies within the portable one, so a value that
+// breaks the portable pattern breaks both.
+func servicePattern(n *Node) *Pattern {
+	if n.Def == "" || n.Pattern == nil {
+		return nil
+	}
+	if p, ok := servicePatterns.Load(n.Def); ok {
+		return p.(*Pattern)
+	}
+	var p *Pattern
+	if t, err := loadTable(); err == nil {
+		if sc, ok := t.contract.Scalars[n.Def]; ok && sc.Pattern != "" && sc.Pattern != n.Pattern.Source {
+			p, _ = ParsePattern(sc.Pattern)
+		}
+	}
+	servicePatterns.Store(n.Def, p)
+	return p
+}

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -123,15 +124,64 @@ type call struct {
 	op      string // the operation's name
 }
 
-// decode unmarshals the (already validated) request body into v.
+// decode unmarshals the (already validated) request body into v. Member
+// names match exactly, as awsJson1_1's do: encoding/json alone would let
+// an unknown "handshakeId" fill (or break) HandshakeId, where AWS ignores
+// it as the unknown member it is.
 func (c *call) decode(v any) *apiError {
 	if len(bytes.TrimSpace(c.body)) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(c.body, v); err != nil {
+	body, err := exactMembers(c.body, reflect.TypeOf(v))
+	if err == nil {
+		err = json.Unmarshal(body, v)
+	}
+	if err != nil {
 		return newError(errSerialization, "decoding the request: %v", err)
 	}
 	return nil
+}
+
+// exactMembers is the JSON value data with, in every object that decodes
+// into a struct of t, only the members whose names are exactly a field's.
+func exactMembers(data []byte, t reflect.Type) ([]byte, error) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(data, &obj); err != nil || obj == nil {
+			return data, nil // not an object: Unmarshal says what is wrong
+		}
+		out := make(map[string]json.RawMessage, len(obj))
+		for name, ft := range members(t) {
+			raw, ok := obj[name]
+			if !ok {
+				continue
+			}
+			inner, err := exactMembers(raw, ft)
+			if err != nil {
+				return nil, err
+			}
+			out[name] = inner
+		}
+		return json.Marshal(out)
+	case reflect.Slice:
+		var items []json.RawMessage
+		if err := json.Unmarshal(data, &items); err != nil {
+			return data, nil
+		}
+		for i, raw := range items {
+			inner, err := exactMembers(raw, t.Elem())
+			if err != nil {
+				return nil, err
+			}
+			items[i] = inner
+		}
+		return json.Marshal(items)
+	}
+	return data, nil
 }
 
 // New returns a reference target with empty state. It panics if the
@@ -413,4 +463,26 @@ func (s *Server) Start(addr string) (url string, shutdown func(context.Context) 
 		return nil
 	}
 	return "http://" + l.Addr().String(), shutdown, nil
+}
+
+// members are the JSON member names of struct type t and their types,
+// those of embedded structs without a name of their own included.
+func members(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-":
+		case name == "" && f.Anonymous && f.Type.Kind() == reflect.Struct:
+			for n, ft := range members(f.Type) {
+				out[n] = ft
+			}
+		case name == "":
+			out[f.Name] = f.Type
+		default:
+			out[name] = f.Type
+		}
+	}
+	return out
 }

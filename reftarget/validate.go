@@ -38,6 +38,7 @@ type rule struct {
 	pattern  *regexp.Regexp
 	enum     map[string]bool
 	nested   []rule // members of a structure
+	elem     *rule  // the items of a list of structures
 	// Planted faults (faults.go): an empty string passes every constraint
 	// (a presence-only required check); a JSON null makes the handler fail.
 	// A variant: an empty string is missing (INPUT_REQUIRED).
@@ -51,6 +52,8 @@ type rule struct {
 var nestedScalars = map[string]string{
 	"HandshakeParty.Id":                 "HandshakePartyId",
 	"HandshakeFilter.ParentHandshakeId": "HandshakeId",
+	"Tag.Key":                           "TagKey",
+	"Tag.Value":                         "TagValue",
 }
 
 // rulesFor compiles the rules of op's input members.
@@ -76,6 +79,13 @@ func rulesFor(c *specs.Contract, op specs.Operation) ([]rule, error) {
 			r.kind = kindInteger
 		case len(m.Type) > 2 && m.Type[:2] == "[]":
 			r.kind = kindArray
+			if st, ok := c.Structures[m.Type[2:]]; ok {
+				nested, err := structRules(c, m.Name+"[]", m.Type[2:], st)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", op.Name, err)
+				}
+				r.elem = &rule{name: m.Name + "[]", kind: kindObject, nested: nested}
+			}
 		case isStruct:
 			r.kind = kindObject
 			nested, err := structRules(c, m.Name, m.Type, st)
@@ -205,8 +215,40 @@ func checkTypes(rules []rule, obj map[string]json.RawMessage) *apiError {
 				return e
 			}
 		}
+		if r.elem != nil {
+			items, e := r.items(raw)
+			if e != nil {
+				return e
+			}
+			for _, inner := range items {
+				if e := checkTypes(r.elem.nested, inner); e != nil {
+					return e
+				}
+			}
+		}
 	}
 	return nil
+}
+
+// items decodes a list of structures; an item that is not a JSON object is
+// a SerializationException.
+func (r rule) items(raw json.RawMessage) ([]map[string]json.RawMessage, *apiError) {
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, newError(errSerialization, "%s: %v", r.name, err)
+	}
+	out := make([]map[string]json.RawMessage, 0, len(list))
+	for _, item := range list {
+		if got := kindOf(item); got != kindObject {
+			return nil, newError(errSerialization, "%s must be a JSON object, got a %s", r.elem.name, got)
+		}
+		var inner map[string]json.RawMessage
+		if err := json.Unmarshal(item, &inner); err != nil {
+			return nil, newError(errSerialization, "%s: %v", r.elem.name, err)
+		}
+		out = append(out, inner)
+	}
+	return out, nil
 }
 
 // checkConstraints reports an InvalidInputException for the first member
@@ -256,6 +298,19 @@ func (r rule) check(raw json.RawMessage) *apiError {
 			return newError(errSerialization, "%s: %v", r.name, err)
 		}
 		return checkConstraints(r.nested, inner)
+	case kindArray:
+		if r.elem == nil {
+			return nil
+		}
+		items, e := r.items(raw)
+		if e != nil {
+			return e
+		}
+		for _, inner := range items {
+			if e := checkConstraints(r.elem.nested, inner); e != nil {
+				return e
+			}
+		}
 	}
 	return nil
 }

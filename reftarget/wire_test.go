@@ -82,6 +82,19 @@ func TestWireErrors(t *testing.T) {
 		{"bad filter action", mgmtAcct, "ListHandshakesForAccount", `{"Filter": {"ActionType": "DANCE"}}`, "InvalidInputException", "INVALID_ENUM"},
 		{"foreign token", mgmtAcct, "ListHandshakesForAccount", `{"NextToken": "abc"}`, "InvalidInputException", "INVALID_NEXT_TOKEN"},
 		{"unknown handshake", mgmtAcct, "DescribeHandshake", `{"HandshakeId": "h-abcdefgh12"}`, "HandshakeNotFoundException", ""},
+		// Member names are case-sensitive: an unknown member spelt like a
+		// known one in another case is ignored, as AWS ignores unknown
+		// members; it neither fills nor breaks the known one.
+		{"member in another case", mgmtAcct, "DescribeHandshake", `{"HandshakeId": "h-abcdefgh12", "handshakeId": 0}`, "HandshakeNotFoundException", ""},
+		{"nested member in another case", mgmtAcct, "InviteAccountToOrganization", `{"Target": {"Id": "222222222222", "Type": "ACCOUNT", "type": 5}, "Notes": "` + strings.Repeat("n", 1025) + `"}`, "InvalidInputException", "MAX_LENGTH_EXCEEDED"},
+		// Tags: every item's Key and Value, by the model's Tag shape.
+		{"tag is a string", mgmtAcct, "InviteAccountToOrganization", `{"Target": {"Id": "222222222222", "Type": "ACCOUNT"}, "Tags": ["a"]}`, "SerializationException", ""},
+		{"tag key is a number", mgmtAcct, "InviteAccountToOrganization", `{"Target": {"Id": "222222222222", "Type": "ACCOUNT"}, "Tags": [{"Key": 1, "Value": ""}]}`, "SerializationException", ""},
+		{"tag without value", mgmtAcct, "InviteAccountToOrganization", `{"Target": {"Id": "222222222222", "Type": "ACCOUNT"}, "Tags": [{"Key": "k"}]}`, "InvalidInputException", "INPUT_REQUIRED"},
+		{"empty tag key", mgmtAcct, "InviteAccountToOrganization", `{"Target": {"Id": "222222222222", "Type": "ACCOUNT"}, "Tags": [{"Key": "", "Value": ""}]}`, "InvalidInputException", "MIN_LENGTH_EXCEEDED"},
+		{"tag key too long", mgmtAcct, "InviteAccountToOrganization", `{"Target": {"Id": "222222222222", "Type": "ACCOUNT"}, "Tags": [{"Key": "` + strings.Repeat("k", 129) + `", "Value": ""}]}`, "InvalidInputException", "MAX_LENGTH_EXCEEDED"},
+		{"tag value too long", mgmtAcct, "InviteAccountToOrganization", `{"Target": {"Id": "222222222222", "Type": "ACCOUNT"}, "Tags": [{"Key": "k", "Value": "` + strings.Repeat("v", 257) + `"}]}`, "InvalidInputException", "MAX_LENGTH_EXCEEDED"},
+		{"tag key with a symbol", mgmtAcct, "InviteAccountToOrganization", `{"Target": {"Id": "222222222222", "Type": "ACCOUNT"}, "Tags": [{"Key": "k", "Value": ""}, {"Key": "cost€", "Value": ""}]}`, "InvalidInputException", "INVALID_PATTERN"},
 		{"not in an organization", mgmtAcct, "DescribeOrganization", ``, "AWSOrganizationsNotInUseException", ""},
 	}
 	for _, tc := range tests {
@@ -176,5 +189,18 @@ func TestCallerAccountConvention(t *testing.T) {
 		if !created && (tc.want != "000000000000" || !strings.Contains(string(data), "AlreadyInOrganizationException")) {
 			t.Errorf("%q: %d %s", tc.auth, resp.StatusCode, data)
 		}
+	}
+}
+
+// TestValidTagsAreAccepted: tag keys and values of letters, numbers and
+// spaces of any script, and the model's few signs, pass (the Tag shape's
+// pattern is the model's \p{L}\p{Z}\p{N}, not ASCII alone).
+func TestValidTagsAreAccepted(t *testing.T) {
+	tg := newTarget(t)
+	tg.createOrg(mgmtAcct, "ALL")
+	r := tg.raw(mgmtAcct, "InviteAccountToOrganization", []byte(`{"Target": {"Id": "222222222222", "Type": "ACCOUNT"},
+		"Tags": [{"Key": "Équipe ½", "Value": ""}, {"Key": "cost-centre_1.a:b/c=d+e@f", "Value": "東京\u00a0٣"}]}`))
+	if r.status != http.StatusOK {
+		t.Fatalf("valid tags refused: %d %s", r.status, r.body)
 	}
 }
