@@ -36,6 +36,10 @@ func acceptChecks() []check.Check {
 		mk("list-handshakes-for-account", []string{"ListHandshakesForAccount"}, acceptListsForAccount),
 		mk("list-handshakes-for-organization", []string{"ListHandshakesForOrganization"}, acceptListsForOrganization),
 		mk("concurrent", nil, acceptConcurrently),
+		{ID: "accept/success/concurrent-members", Group: "accept", Operation: "AcceptHandshake",
+			Needs: check.Needs{Ops: []string{"InviteAccountToOrganization", "AcceptHandshake", "ListAccounts"},
+				Principals: need{fixture.Management: 1, fixture.Recipient: 1, fixture.Member: 1}, Invitations: 2},
+			Run: acceptMembersConcurrently},
 	}
 }
 
@@ -283,6 +287,52 @@ func acceptConcurrently(t *check.T) {
 	}
 	loser := rs[slices.IndexFunc(rs, func(r *endpoint.Response) bool { return !r.OK() })]
 	t.Expect(loser, oracle.Errors("HandshakeAlreadyInStateException", "ConcurrentModificationException"))
+}
+
+// acceptMembersConcurrently: two accounts accept invitations of one
+// organization at the same moment. Each accept that succeeds joins: its
+// account is listed once by ListAccounts (a target that saves the member
+// list as it read it before the other accept changed it loses one). The
+// sources allow a simultaneous change to be refused with
+// ConcurrentModificationException; a refused account is not looked for,
+// and when both are refused the check reaches no verdict.
+func acceptMembersConcurrently(t *check.T) {
+	o := fixture.Organization(t, fixture.AllFeatures)
+	// Two standalone accounts: the recipient, and the one other checks
+	// join as a member (a target file's accounts of those roles).
+	a, b := t.Principal(fixture.Recipient), t.Principal(fixture.Member)
+	ha, hb := fixture.Invite(t, o, a), fixture.Invite(t, o, b)
+	fixture.LeaveLater(t, o, a)
+	fixture.LeaveLater(t, o, b)
+	accept := func(p endpoint.Principal, id string) func(ctx context.Context) *endpoint.Response {
+		return func(ctx context.Context) *endpoint.Response {
+			return t.Target().Raw(ctx, p, "AcceptHandshake", []byte(`{"HandshakeId":"`+id+`"}`))
+		}
+	}
+	rs := t.DoAll("AcceptHandshake", accept(a, ha.Id), accept(b, hb.Id))
+	joined := oracle.Either(oracle.Expectation{Success: true, State: "ACCEPTED",
+		Source: "reference: accepting an invitation makes the account a member of the organization; each invitation is its own handshake"},
+		oracle.Errors("ConcurrentModificationException").Because("a change to the organization made at the same moment as another may be refused"))
+	var members []endpoint.Principal
+	for i, r := range rs {
+		t.Unanswered(r)
+		fixture.Saw(t, r)
+		t.Expect(r, joined)
+		if r.OK() {
+			members = append(members, []endpoint.Principal{a, b}[i])
+		}
+	}
+	if len(members) == 0 {
+		t.SkipCause("both simultaneous accepts refused", "both accepts got ConcurrentModificationException: no account joined to look for")
+	}
+	t.Source("reference: accepting an invitation makes the account a member of the organization; model: ListAccounts lists the accounts in the organization")
+	for _, p := range members {
+		found, _, r := findAccount(t, o, p.AccountID)
+		if found != 1 {
+			t.Failf(r, fmt.Sprintf("ListAccounts of %s lists %s, who joined at the same moment as another account, once", o.ID, p.AccountID),
+				"listed %d times", found)
+		}
+	}
 }
 
 func deref(s *string) string {

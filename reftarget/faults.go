@@ -571,6 +571,11 @@ var faults = []Fault{
 			s.hooks.staleReads = map[string]time.Duration{"AcceptHandshake": staleness}
 			s.effects[actionInvite] = (*Server).joinOnce
 		}},
+	{Name: "lost-member-update", Kind: "concurrency",
+		Point:  "accepting an invitation writes back the organization's member list as it read it before a slow save (read, modify, write without a lock): of two accounts that join at once, one is lost from ListAccounts though both were told they joined",
+		Source: "reference: accepting an invitation makes the account a member of the organization; model: ListAccounts lists the accounts in the organization",
+		Tied:   []string{`^accept/success/concurrent-members$`},
+		plant:  func(s *Server) { s.effects[actionInvite] = (*Server).joinWithLostUpdate }},
 	{Name: "concurrent-duplicate-invitations", Kind: "concurrency",
 		Point:  "InviteAccountToOrganization looks for an open invitation in an index refreshed every 250 ms: two simultaneous invitations of one account both succeed",
 		Source: "model: DuplicateHandshakeException — a handshake with the same action and target already exists",
@@ -809,3 +814,26 @@ func (s *Server) joinOnce(h *handshake, c *call) *apiError {
 type okStatus struct{ http.ResponseWriter }
 
 func (w okStatus) WriteHeader(int) { w.ResponseWriter.WriteHeader(http.StatusOK) }
+
+// joinWithLostUpdate is joinOrganization with a lost update: it copies the
+// organization's member list, leaves the state lock for the save, and
+// writes the copy back with the new member, so that a member another call
+// added meanwhile is gone from the list (though still a member by its own
+// record).
+func (s *Server) joinWithLostUpdate(h *handshake, c *call) *apiError {
+	if _, in := s.st.members[c.account]; in {
+		return s.joinOrganization(h, c) // its refusal
+	}
+	org, ok := s.st.orgs[h.orgID]
+	if !ok {
+		return s.joinOrganization(h, c)
+	}
+	accounts := slices.Clone(org.accounts)
+	s.mu.Unlock()
+	time.Sleep(raceWindow)
+	s.mu.Lock()
+	m := &membership{seq: s.st.next(), account: c.account, org: org, joined: org.clock.at(c.now), method: "INVITED"}
+	org.accounts = append(accounts, m)
+	s.st.members[c.account] = m
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"runtime"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -108,4 +109,21 @@ func TestFaultsChangeAnswers(t *testing.T) {
 	first, second = accept(reftarget.Options{Variant: "error-code-in-header"})
 	require.NoError(t, first)
 	assert.Equal(t, "HandshakeAlreadyInStateException", errCode(second), "the SDK reads the header's code")
+}
+
+// TestUncheckedMaxResultsAllocatesLittle: with max-results-unchecked
+// planted, a huge MaxResults is honoured as a page size, but a page takes
+// the memory of what it lists, not of what the caller asked for (a
+// MaxResults of 2^31-1 once made the target allocate 16 GiB).
+func TestUncheckedMaxResultsAllocatesLittle(t *testing.T) {
+	srv := httptest.NewServer(reftarget.New(reftarget.Options{Fault: "max-results-unchecked"}))
+	defer srv.Close()
+	tg := &target{t: t, url: srv.URL}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r := tg.raw(recipientAcct, "ListHandshakesForAccount", []byte(`{"MaxResults": 2147483647}`))
+	runtime.ReadMemStats(&after)
+	require.Equal(t, http.StatusOK, r.status, "%v", r.body)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<20), "bytes allocated for an empty page")
 }

@@ -38,7 +38,7 @@ func paginate[T any](items []T, seq func(T) int64, in pageInput) ([]T, string, *
 	if size <= 0 { // only where a planted fault lets MaxResults 0 through: no limit
 		size = len(items) + 1
 	}
-	page := make([]T, 0, size)
+	page := make([]T, 0, min(size, len(items))) // not size: MaxResults is the caller's
 	for i, it := range items {
 		if seq(it) <= after {
 			continue
