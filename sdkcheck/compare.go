@@ -31,6 +31,7 @@ const (
 	StatusOK          = "ok"   // decoded as expected
 	StatusDiff        = "DIFF" // a difference: the check fails
 	StatusNotModelled = "n/m"  // not modelled in this version: the expectation holds from a later one
+	StatusRegression  = "regr" // a known regression of this version (specs/sdk.json): it held before and holds again later
 )
 
 // Cell is one version's verdict on one field.
@@ -180,7 +181,7 @@ func Compare(c *specs.Contract, cases []Case, results []VersionResult) *Report {
 		r.Tables = append(r.Tables, *t)
 		for _, row := range t.Rows {
 			for _, cell := range row.Cells {
-				if cell.Status == StatusNotModelled {
+				if cell.Status == StatusNotModelled || cell.Status == StatusRegression {
 					if s, ok := sinceFor(c, t.Golden, row.Form, row.Field, cell.Version); ok {
 						n := sinceNote(s)
 						if !notes[n] {
@@ -461,6 +462,9 @@ func verdict(c *specs.Contract, goldenPath, form, name, version string, f field)
 	cell.Status = StatusDiff
 	if s, ok := sinceFor(c, goldenPath, form, name, version); ok {
 		cell.Status, cell.Since, cell.Note = StatusNotModelled, s.Version, s.Note
+		if s.From != "" {
+			cell.Status = StatusRegression
+		}
 	}
 	return cell
 }
@@ -473,6 +477,9 @@ func sinceFor(c *specs.Contract, goldenPath, form, name, version string) (specs.
 	for _, s := range c.SDK.Since {
 		if !goldenMatches(s.Golden, goldenPath) || (s.Form != "" && s.Form != form) || (s.Field != "" && s.Field != name) {
 			continue
+		}
+		if s.From != "" && sdkmodel.CompareVersions(version, s.From) < 0 {
+			continue // before a known regression: the expectation holds
 		}
 		if sdkmodel.CompareVersions(version, s.Version) < 0 && (!found || sdkmodel.CompareVersions(s.Version, best.Version) > 0) {
 			best, found = s, true
@@ -490,6 +497,9 @@ func sinceNote(s specs.Since) string {
 	}
 	if s.Field != "" {
 		what += " " + s.Field
+	}
+	if s.From != "" {
+		return fmt.Sprintf("%s regressed from %s, holds again from %s: %s", what, s.From, s.Version, s.Note)
 	}
 	return fmt.Sprintf("%s holds from %s: %s", what, s.Version, s.Note)
 }
@@ -519,6 +529,9 @@ func rowMessage(goldenPath string, row Row) (line string, failed, notModelled bo
 		case StatusNotModelled:
 			notModelled = true
 			parts = append(parts, fmt.Sprintf("%s decodes %s (not modelled in this version: holds from %s)", c.Version, quote(c.Decoded, 100), c.Since))
+		case StatusRegression:
+			notModelled = true
+			parts = append(parts, fmt.Sprintf("%s decodes %s (a known regression of this version: holds again from %s)", c.Version, quote(c.Decoded, 100), c.Since))
 		}
 	}
 	if !failed && !notModelled {

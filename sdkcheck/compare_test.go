@@ -182,7 +182,7 @@ func TestSinceTurnsAnOlderVersionsDifferenceIntoNotModelled(t *testing.T) {
 	assert.Equal(t, []string{"*/errors/HandshakeConstraint*.http reason holds from v1.57.0: planted by the test"}, r.SinceNotes)
 	out := rendered(t, r)
 	assert.Regexp(t, `(?m)^  reason +"ALREADY_IN_AN_ORGANIZATION" +n/m "" +ok +ok$`, out)
-	assert.Contains(t, out, "Not modelled in some versions (1):")
+	assert.Contains(t, out, "Not modelled, or a known regression, in some versions (1):")
 	assert.Contains(t, out, "    */errors/HandshakeConstraint*.http reason holds from v1.57.0: planted by the test\n")
 	assert.Contains(t, out, ": no differences, 1 not modelled")
 
@@ -190,6 +190,31 @@ func TestSinceTurnsAnOlderVersionsDifferenceIntoNotModelled(t *testing.T) {
 	edit(t, res[0], g, func(o *replay.Outcome) { o.Error.Reason = "" })
 	r = Compare(c, cases, res)
 	assert.Equal(t, []string{g + `: reason: expected "ALREADY_IN_AN_ORGANIZATION"; v1.48.0 decodes "" (not modelled in this version: holds from v1.57.0); v1.62.8 decodes ""; v1.57.0 decodes it as expected`}, r.Failures)
+}
+
+// A known regression (a since entry with From) reads "regr" in the
+// versions from From up to the one it holds again from, and does not
+// fail; a version before From with the same defect still fails.
+func TestSinceFromMarksAKnownRegression(t *testing.T) {
+	cases, res := threeVersions(t)
+	const g = "AcceptHandshake/errors/HandshakeNotFoundException.http"
+	edit(t, res[2], g+" [lower-case message]", func(o *replay.Outcome) { o.Error.Message = "" })
+	c := withSDK(func(s *specs.SDK) {
+		s.Since = []specs.Since{{Golden: "*/errors/*.http", Form: "lower-case message", Field: "message", From: "v1.57.0", Version: "v1.61.2", Note: "planted by the test"}}
+	})
+	r := Compare(c, cases, res)
+	assert.False(t, r.Failed(), r.Failures)
+	assert.Equal(t, []string{g + ` [lower-case message]: message: expected "We can't find a handshake with the HandshakeId that you specified."; v1.57.0 decodes "" (a known regression of this version: holds again from v1.61.2); v1.48.0, v1.62.8 decode it as expected`}, r.NotModelled)
+	assert.Equal(t, []string{"*/errors/*.http [lower-case message] message regressed from v1.57.0, holds again from v1.61.2: planted by the test"}, r.SinceNotes)
+	out := rendered(t, r)
+	assert.Regexp(t, `(?m)^  message \[lower-case message\] +"We can't find a handshake with the Handshake…" +ok +regr "" +ok$`, out)
+
+	// The same defect before the regression began is a difference.
+	edit(t, res[1], g+" [lower-case message]", func(o *replay.Outcome) { o.Error.Message = "" })
+	r = Compare(c, cases, res)
+	assert.True(t, r.Failed())
+	assert.Len(t, r.Failures, 1)
+	assert.Contains(t, r.Failures[0], "v1.48.0 decodes \"\"")
 }
 
 // Outputs compare value by value; timestamps as instants, members the

@@ -25,7 +25,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, v := range r.Versions {
 		ew.printf("  %s  core %s, smithy-go %s, %d exceptions in the registry\n", v.Version, orUnknown(v.Core), orUnknown(v.Smithy), v.Exceptions)
 	}
-	ew.printf("\nok = decoded as expected; DIFF = a difference (fails); n/m = not modelled in this version (the expectation holds from a later one)\n")
+	ew.printf("\nok = decoded as expected; DIFF = a difference (fails); n/m = not modelled in this version (the expectation holds from a later one); regr = a known regression of this version (it held before, holds again from a later one)\n")
 	for _, t := range r.Tables {
 		if strings.HasSuffix(t.Golden, ".request.http") && allRowsOK(t) {
 			ew.printf("\n%s: every version sends it (%s as the sample)\n", t.Golden, strings.Join(requestFields, ", "))
@@ -58,7 +58,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	r.writeMatching(ew)
 	r.writeRegistry(ew)
 	if len(r.NotModelled) > 0 {
-		ew.printf("\nNot modelled in some versions (%d):\n", len(r.NotModelled))
+		ew.printf("\nNot modelled, or a known regression, in some versions (%d):\n", len(r.NotModelled))
 		for _, l := range r.NotModelled {
 			ew.printf("  %s\n", l)
 		}
@@ -172,8 +172,8 @@ func cellText(c Cell) string {
 	switch c.Status {
 	case StatusOK:
 		return StatusOK
-	case StatusNotModelled:
-		return StatusNotModelled + " " + cellValue(c.Decoded)
+	case StatusNotModelled, StatusRegression:
+		return c.Status + " " + cellValue(c.Decoded)
 	}
 	return c.Status + " " + cellValue(c.Decoded)
 }

@@ -793,11 +793,14 @@ type OutOfScopeError struct {
 // e.g. "AcceptHandshake/errors/X.http", or a path.Match pattern such as
 // "*/errors/*.http") holds from Version on; Form narrows it to one wire
 // form of the error ("" every form, as recorded included), Field to one
-// field ("" every field).
+// field ("" every field). With From, the entry is a known regression
+// instead: the expectation held before From, fails from From on, and
+// holds again from Version.
 type Since struct {
 	Golden  string `json:"golden"`
 	Form    string `json:"form,omitempty"`
 	Field   string `json:"field,omitempty"`
+	From    string `json:"from,omitempty"`
 	Version string `json:"version"`
 	Source  Source `json:"source"`
 	Note    string `json:"note"`
