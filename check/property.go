@@ -71,7 +71,13 @@ func (t *T) Property(prop func(rt *rapid.T, rec *Recorder)) {
 				}
 				if p != nil {
 					if _, ok := p.(stop); ok {
-						verdict = p // delivered once rapid.Check returns
+						// Delivered once rapid.Check returns; but while a
+						// failure is being shrunk, a verdict (a setup step
+						// refused, a skip) only means this variant does not
+						// reproduce it: the failure found stands.
+						if !failed {
+							verdict = p
+						}
 						return
 					}
 					panic(p)

@@ -50,3 +50,29 @@ func TestPropertyPasses(t *testing.T) {
 	assert.Equal(t, Pass, rep.Results[0].Status, rep.Results[0].Observed)
 	assert.Nil(t, rep.Results[0].Counterexample)
 }
+
+// TestPropertyFailureSurvivesAVerdictWhileShrinking: once an example has
+// failed, a verdict reached by a variant rapid tries while shrinking (a
+// setup step refused, a skip) means only that the variant does not
+// reproduce the failure; the check still fails with the counterexample.
+func TestPropertyFailureSurvivesAVerdictWhileShrinking(t *testing.T) {
+	var f fake
+	tgt := f.target(t, notFound)
+	failedOnce := false
+	rep := Execute(context.Background(), tgt, []Check{{ID: "property/shrink-verdict", Group: "property", Run: func(ct *T) {
+		ct.Property(func(rt *rapid.T, rec *Recorder) {
+			n := rapid.IntRange(0, 100).Draw(rt, "n")
+			if failedOnce && n%2 == 1 {
+				ct.Skipf("setup refused: %d", n)
+			}
+			if n > 10 {
+				failedOnce = true
+				rt.Fatalf("%d is more than 10", n)
+			}
+		})
+	}}}, Options{})
+	res := rep.Results[0]
+	assert.Equal(t, Fail, res.Status, "%s: %s", res.Cause, res.Observed)
+	assert.Contains(t, res.Observed, "is more than 10")
+	assert.NotNil(t, res.Counterexample)
+}

@@ -22,8 +22,9 @@ type Options struct {
 	// Shard, when N > 0, keeps only the K-th of N deterministic slices of
 	// the selected checks (K from 1), so that CI jobs share a campaign;
 	// checks marked After run in every shard, and so do the Early ones
-	// (the properties), each shard trying examples of its own (see
-	// ShardSeed).
+	// (the properties). To have each shard try examples of its own, its
+	// part of them, configure rapid with ShardSeed and ShardExamples
+	// before the run (rapid's settings are process-wide; runner does).
 	Shard Shard
 	// Parallel is how many checks run at once (default 1); Early checks
 	// run beside them when it is more than 1.

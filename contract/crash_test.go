@@ -126,3 +126,31 @@ func TestCrashOnEveryRefusalIsNotUnsupported(t *testing.T) {
 	assert.Equal(t, check.NotImplemented, caps["DeclineHandshake"].Status)
 	assert.Empty(t, rep.Cleanup, "the confirming calls clean up after themselves")
 }
+
+// TestCrashConfirmationLeavesNothingBehind: on a target that creates
+// organizations implicitly and crashes on every refusal, the confirming
+// calls leave no organization behind, and EnableAllFeatures, which no
+// valid call can reach there (an implicit organization has all features),
+// stays not implemented rather than being judged on an invalid call.
+func TestCrashConfirmationLeavesNothingBehind(t *testing.T) {
+	srv := httptest.NewServer(reftarget.New(reftarget.Options{ImplicitOrganizations: true, Fault: "errors-crash"}))
+	defer srv.Close()
+	tgt, err := endpoint.New(endpoint.Config{Endpoint: srv.URL, Seed: 7})
+	require.NoError(t, err)
+	rep := contract.Execute(t.Context(), tgt, contract.Options{Run: regexp.MustCompile(`^accept/success/response$`)})
+	caps := map[string]check.OpCapability{}
+	for _, c := range rep.Capabilities {
+		caps[c.Operation] = c
+	}
+	assert.Equal(t, check.Implemented, caps["AcceptHandshake"].Status, caps["AcceptHandshake"].Evidence)
+	assert.Equal(t, check.NotImplemented, caps["EnableAllFeatures"].Status, caps["EnableAllFeatures"].Evidence)
+	assert.Empty(t, rep.Cleanup)
+	// A fresh target of the same seed mints the accounts the run minted.
+	again, err := endpoint.New(endpoint.Config{Endpoint: srv.URL, Seed: 7})
+	require.NoError(t, err)
+	for _, role := range []string{"management", "consolidated"} {
+		p := again.MintFor("capabilities/confirm/"+role, role)
+		r := tgt.Raw(t.Context(), p, "DeleteOrganization", []byte(`{}`))
+		assert.False(t, r.OK(), "the %s account of the confirmation still had an organization to delete", role)
+	}
+}

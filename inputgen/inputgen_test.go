@@ -330,3 +330,18 @@ func TestValidTagsMatchTheModelsPattern(t *testing.T) {
 	})
 	assert.Positive(t, tags, "tags were drawn")
 }
+
+// TestSpecPatternsParse: every pattern specs/shapes.json gives a scalar
+// parses as a generator pattern (servicePattern falls back to the
+// schema's where one would not).
+func TestSpecPatternsParse(t *testing.T) {
+	c, err := specs.Load()
+	require.NoError(t, err)
+	for name, sc := range c.Scalars {
+		if sc.Pattern == "" {
+			continue
+		}
+		_, err := ParsePattern(sc.Pattern)
+		assert.NoError(t, err, name)
+	}
+}

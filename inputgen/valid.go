@@ -203,9 +203,10 @@ func runeLen(s string) int { return utf8.RuneCountInString(s) }
 var servicePatterns sync.Map
 
 // servicePattern is the pattern specs/shapes.json gives n's definition
-// when it is not the schema's: the model's tag patterns (\p{L}\p{Z}\p{N}
-// and a few ASCII signs), which schemas/ writes in a portable form that
-// admits other non-ASCII characters too. AWS enforces the model's, so a
+// when it is not the schema's (TestSpecPatternsParse shows every one
+// parses): today the model's tag patterns (\p{L}\p{Z}\p{N} and a few
+// ASCII signs), which schemas/ writes in a portable form that admits
+// other non-ASCII characters too. AWS enforces the model's, so a
 // valid value drawn from the portable one (a "€") would be refused, and a
 // check that broke another member would see that refusal instead of its
 // own. The model's pattern lies within the portable one, so a value that
