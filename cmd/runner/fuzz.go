@@ -63,20 +63,11 @@ func fuzzFlagSet(f *fuzzFlags) *flag.FlagSet {
 
 func parseFuzzFlags(args []string) (*fuzzFlags, error) {
 	f := &fuzzFlags{}
-	fs := fuzzFlagSet(f)
-	if err := fs.Parse(args); err != nil {
+	if err := f.parse(fuzzFlagSet(f), args); err != nil {
 		return nil, err
 	}
-	f.set = map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
-	f.endpointSet = f.set["endpoint"]
-	switch {
-	case fs.NArg() > 0:
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	case f.duration <= 0:
+	if f.duration <= 0 {
 		return nil, fmt.Errorf("--duration must be positive, got %s", f.duration)
-	case f.timeout <= 0:
-		return nil, fmt.Errorf("--timeout must be positive, got %s", f.timeout)
 	}
 	return f, f.propertyFlags.validate()
 }

@@ -154,6 +154,9 @@ func TestFuzzCampaign(t *testing.T) {
 	code, _, errOut = runRunner(t, "fuzz", "--duration", "0s")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "--duration must be positive")
+	code, _, errOut = runRunner(t, "fuzz", "--endpoint", " ")
+	assert.Equal(t, 2, code, "an empty --endpoint (an unset variable) is no campaign against the embedded target")
+	assert.Contains(t, errOut, "--endpoint is empty")
 }
 
 // TestFuzzCampaignShards: the shards of a campaign fuzz different

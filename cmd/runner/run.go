@@ -95,22 +95,33 @@ func runFlagSet(f *runFlags) *flag.FlagSet {
 	return fs
 }
 
-func parseRunFlags(args []string) (*runFlags, error) {
-	f := &runFlags{}
-	fs := runFlagSet(f)
+// parse parses args with fs (whose flags fill f), records which flags
+// were set, and checks what every command that reaches a target shares:
+// no stray argument, no empty --endpoint, a positive --timeout.
+func (f *runFlags) parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		return err
 	}
 	f.set = map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	f.endpointSet = f.set["endpoint"]
 	switch {
 	case fs.NArg() > 0:
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	case f.endpointSet && strings.TrimSpace(f.endpoint) == "":
-		return nil, errors.New("--endpoint is empty (an unset variable?): give a URL, or leave the flag out to run against the embedded reference target")
+		return errors.New("--endpoint is empty (an unset variable?): give a URL, or leave the flag out to run against the embedded reference target")
 	case f.timeout <= 0:
-		return nil, fmt.Errorf("--timeout must be positive, got %s", f.timeout)
+		return fmt.Errorf("--timeout must be positive, got %s", f.timeout)
+	}
+	return nil
+}
+
+func parseRunFlags(args []string) (*runFlags, error) {
+	f := &runFlags{}
+	if err := f.parse(runFlagSet(f), args); err != nil {
+		return nil, err
+	}
+	switch {
 	case f.parallel < 0 || (f.set["parallel"] && f.parallel == 0):
 		return nil, fmt.Errorf("--parallel must be at least 1, got %d", f.parallel)
 	case f.invitationBudget < -1:
