@@ -58,6 +58,12 @@ func TestHelpGoesToStdout(t *testing.T) {
 	}
 	_, out, _ = runRunner(t, "fuzz", "--help")
 	assert.Contains(t, out, "-shard")
+	code, out, _ := runRunner(t, "help", "serve")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "usage: runner serve")
+	code, _, errOut := runRunner(t, "help", "frob")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `help "frob": no such command`)
 }
 
 // TestRunCountsWhatRan: the JSON report and the summary line say how many

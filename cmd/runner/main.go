@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // command is one subcommand: it parses its own flags from args and returns
@@ -35,12 +36,22 @@ var commands = map[string]command{
 	"faults": faultsCmd,
 	"diff":   diffCmd,
 	"fuzz":   fuzzCmd,
-	"help":   helpCmd,
 }
 
-// helpCmd prints the main help: runner help is runner --help.
-func helpCmd(_ []string, stdout, stderr io.Writer) int {
-	return runCmd([]string{"--help"}, stdout, stderr)
+// help is in the table too; it reads the table, so it joins it here.
+func init() { commands["help"] = helpCmd }
+
+// helpCmd prints the main help (runner help is runner --help), or a
+// command's (runner help serve is runner serve --help).
+func helpCmd(args []string, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 0:
+		return runCmd([]string{"--help"}, stdout, stderr)
+	case len(args) > 1 || args[0] == "help" || commands[args[0]] == nil:
+		fmt.Fprintf(stderr, "runner: help %q: no such command (commands: serve, sdk, merge, faults, diff, fuzz)\n", strings.Join(args, " "))
+		return 2
+	}
+	return commands[args[0]]([]string{"--help"}, stdout, stderr)
 }
 
 func main() {

@@ -64,7 +64,7 @@ const runUsage = `usage: runner [flags]               run the conformance checks
        runner fuzz [flags]          run the properties for --duration (a fuzz campaign)
        runner merge [flags] R.json… combine the JSON reports of a run's shards (--shard K/N) into one verdict
        runner sdk VERSION[,…]       replay the goldens through aws-sdk-go-v2 organizations versions, side by side
-       runner help                  this help
+       runner help [COMMAND]        this help, or a command's
        runner <command> --help      the flags of a command
 exit status: 0 checks ran, at least one passed and none failed; 1 a check failed (or was unsupported
 without --allow-unsupported), no check reached a verdict, or the run was interrupted; 2 bad usage or
