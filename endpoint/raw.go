@@ -15,9 +15,6 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
-// signer signs raw requests; it is stateless.
-var signer = v4.NewSigner()
-
 // signerOwnedHeaders are set by the signer; an override in RawRequest's
 // header is applied again after signing so a check can send a bad one.
 var signerOwnedHeaders = []string{"Authorization", "X-Amz-Date", "X-Amz-Security-Token"}
@@ -89,10 +86,24 @@ func (t *Target) opOf(target string) string {
 func (t *Target) sign(ctx context.Context, req *http.Request, p Principal, body []byte) error {
 	sum := sha256.Sum256(body)
 	creds := aws.Credentials{AccessKeyID: p.AccessKeyID, SecretAccessKey: p.SecretAccessKey, SessionToken: p.SessionToken, Source: "orgconform"}
-	if err := signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), t.svc.SigningName, t.region, time.Now().UTC()); err != nil {
+	if err := t.signer(p).SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), t.svc.SigningName, t.region, time.Now().UTC()); err != nil {
 		return fmt.Errorf("sign request as %s: %w", p, err)
 	}
 	return nil
+}
+
+// signer returns p's signer, made once: a signer caches the signing key it
+// derived for one access key only, so a signer shared by principals
+// signing in turn derived the key again (four HMACs) on every request.
+func (t *Target) signer(p Principal) *v4.Signer {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s, ok := t.signers[p.AccessKeyID]
+	if !ok {
+		s = v4.NewSigner()
+		t.signers[p.AccessKeyID] = s
+	}
+	return s
 }
 
 // wireHeader is the request header as sent, with Host and Content-Length.

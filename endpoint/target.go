@@ -6,8 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/orgconform/orgconform/internal/redact"
-	"github.com/orgconform/orgconform/internal/text"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -17,7 +15,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+
+	"github.com/orgconform/orgconform/internal/redact"
+	"github.com/orgconform/orgconform/internal/text"
 	"github.com/orgconform/orgconform/specs"
 )
 
@@ -48,6 +50,7 @@ type Target struct {
 	minted  map[string]bool
 	fixed   map[string]Principal
 	clients map[Principal]*organizations.Client
+	signers map[string]*v4.Signer // by access key id
 	svc     specs.Service
 	// redactor hides the fixed principals' secrets (SetPrincipals).
 	redactor *redact.Secrets
@@ -74,6 +77,7 @@ func New(cfg Config) (*Target, error) {
 		minted:   map[string]bool{},
 		fixed:    map[string]Principal{},
 		clients:  map[Principal]*organizations.Client{},
+		signers:  map[string]*v4.Signer{},
 		svc:      svc,
 	}
 	if t.region == "" {
