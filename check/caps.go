@@ -46,6 +46,11 @@ const (
 	FlagImplicitOrganizations = "implicit-organizations"
 	// FlagClock: the target offers the orgconform clock control.
 	FlagClock = "clock-control"
+	// FlagSharedAccount: the target serves every caller as one account,
+	// whatever account its credentials name (moto does): scenarios that
+	// run at once would share that account's organization, so Execute
+	// runs the checks one at a time.
+	FlagSharedAccount = "shared-account"
 )
 
 // NewCapabilities returns an empty table: every operation Unknown.

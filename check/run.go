@@ -27,7 +27,8 @@ type Options struct {
 	// before the run (rapid's settings are process-wide; runner does).
 	Shard Shard
 	// Parallel is how many checks run at once (default 1); Early checks
-	// run beside them when it is more than 1.
+	// run beside them when it is more than 1. A target that Prepare finds
+	// serving every caller as one account (FlagSharedAccount) gets 1.
 	Parallel int
 	// Progress, if not nil, receives one line per finished check group.
 	Progress io.Writer
@@ -296,6 +297,11 @@ func Execute(ctx context.Context, tgt *endpoint.Target, checks []Check, opts Opt
 	planned := rs.plan(sel, results, done)
 	if opts.Prepare != nil && ctx.Err() == nil {
 		opts.Prepare(ctx, rs)
+	}
+	if f, _ := rs.caps.Flag(FlagSharedAccount); f.On {
+		// Every scenario's accounts are one account on this target:
+		// concurrent scenarios would change each other's organization.
+		rs.opts.Parallel = 1
 	}
 	prog := newProgress(opts.Progress, sel)
 	for _, i := range planned {

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"context"
+	"fmt"
 	"mime"
 	"net/http"
 	"slices"
@@ -33,6 +34,8 @@ func protocolChecks() []check.Check {
 		mk("unknown-operation", "", nil, unknownOperation),
 		mk("missing-authentication", "AcceptHandshake", nil, missingAuth),
 		mk("oversized-request", "AcceptHandshake", []string{"AcceptHandshake"}, oversized),
+		{ID: "protocol/caller-identity", Group: "protocol", Operation: "DescribeOrganization",
+			Needs: check.Needs{Principals: need{fixture.Management: 1}}, Run: callerIdentity},
 	}
 }
 
@@ -103,6 +106,33 @@ func unknownOperation(t *check.T) {
 	e := oracle.Expectation{Common: []string{oracle.CatUnknownOp}, Source: "model: awsJson1_1 services answer an unknown X-Amz-Target with UnknownOperationException"}
 	if v := oracle.Judge(e, check.Answer(r)); !v.Pass {
 		t.Fail(v, e.Source)
+	}
+}
+
+// callerIdentity reaches an organization as the management account and
+// reads who manages it: the account the request's credentials belong to.
+// A target that serves every caller as one account (moto answers as
+// 123456789012 whatever the credentials say) names that account, and
+// every scenario with two parties is then meaningless on it: this check
+// says so in one line.
+func callerIdentity(t *check.T) {
+	o := fixture.Organization(t, fixture.AllFeatures)
+	r := o.Created
+	if r == nil {
+		r = t.Require(t.Call(o.Mgmt, "DescribeOrganization", nil), "DescribeOrganization")
+	}
+	var out struct {
+		Organization struct{ MasterAccountId string }
+	}
+	t.Decode(r, &out)
+	t.Source("SigV4: a request is made as the account its credentials belong to; model: Organization.MasterAccountId is the management account's id")
+	switch got := out.Organization.MasterAccountId; got {
+	case o.Mgmt.AccountID:
+	case "":
+		t.SkipCause("no MasterAccountId", "%s names no MasterAccountId (the model does not require it): no account to compare with the caller's", r.Op)
+	default:
+		t.Failf(r, fmt.Sprintf("%s as account %s: an organization managed by %s", r.Op, o.Mgmt.AccountID, o.Mgmt.AccountID),
+			"managed by %s: the target serves the caller as another account", got)
 	}
 }
 

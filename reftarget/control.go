@@ -33,6 +33,9 @@ type Info struct {
 	Without []string `json:"without"`
 	// ImplicitOrganizations is Options.ImplicitOrganizations.
 	ImplicitOrganizations bool `json:"implicitOrganizations"`
+	// SharedAccount is Options.SharedAccount: every caller is served as
+	// DefaultAccount, and Accounts says "shared".
+	SharedAccount bool `json:"sharedAccount"`
 	// OrganizationClocks says the clock endpoint takes an organization
 	// (GET ?organization=ID, POST {"organization": ID, ...}) and moves only
 	// that organization's clock.
@@ -87,10 +90,14 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) int {
 		for action, d := range s.expiry {
 			expires[action] = int64(d / time.Second)
 		}
+		accounts, def := "localstack", defaultAccount
+		if s.sharedAccount {
+			accounts, def = "shared", SharedAccountID
+		}
 		return reply(http.StatusOK, Info{
 			Name:                        InfoName,
-			Accounts:                    "localstack",
-			DefaultAccount:              defaultAccount,
+			Accounts:                    accounts,
+			DefaultAccount:              def,
 			Clock:                       controlPrefix + "clock",
 			InitialState:                s.initial[actionInvite],
 			InitialStateByAction:        s.initial,
@@ -99,6 +106,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) int {
 			RetainedAfterSeconds:        int64(s.retention / time.Second),
 			Without:                     s.missingNames(),
 			ImplicitOrganizations:       s.implicitOrgs,
+			SharedAccount:               s.sharedAccount,
 			OrganizationClocks:          true,
 			LatencyMs:                   float64(s.latency) / float64(time.Millisecond),
 		})

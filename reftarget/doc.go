@@ -49,6 +49,8 @@
 // email <account>@example.com and name "Account <account>"; an invitation of
 // Type EMAIL to <account>@example.com addresses that account (any other
 // valid address is accepted but no account can answer it).
+// Options.SharedAccount (runner serve --shared-account) instead serves
+// every signed caller as SharedAccountID, as moto does.
 //
 // # Behaviour and the choices made where the contract allows several
 //

@@ -40,6 +40,11 @@ type Options struct {
 	// InviteAccountToOrganization, EnableAllFeatures,
 	// ListHandshakesForOrganization, RemoveAccountFromOrganization.
 	ImplicitOrganizations bool
+	// SharedAccount serves every signed caller as one account,
+	// SharedAccountID, whatever account its credentials name, as moto
+	// does (its default account is 123456789012). For tests of how the
+	// checks cope with a target that cannot tell callers apart.
+	SharedAccount bool
 	// Latency delays every API answer (errors included, test-control
 	// endpoints excluded) by this much, outside the state lock; a client
 	// that gives up meanwhile frees the handler, and its request has no
@@ -67,9 +72,10 @@ type Server struct {
 	retention time.Duration
 	clock     *clock
 
-	missing      map[string]bool // operations that answer "not implemented"
-	implicitOrgs bool            // Options.ImplicitOrganizations
-	latency      time.Duration   // Options.Latency
+	missing       map[string]bool // operations that answer "not implemented"
+	implicitOrgs  bool            // Options.ImplicitOrganizations
+	sharedAccount bool            // Options.SharedAccount
+	latency       time.Duration   // Options.Latency
 
 	// What a planted fault or variant may change (faults.go); the values
 	// newServer sets are the reference behaviour.
@@ -212,9 +218,10 @@ func newServer(c *specs.Contract, opts Options) (*Server, error) {
 		log:       opts.Log,
 		st:        newState(),
 
-		missing:      missingOperations(opts),
-		implicitOrgs: opts.ImplicitOrganizations,
-		latency:      opts.Latency,
+		missing:       missingOperations(opts),
+		implicitOrgs:  opts.ImplicitOrganizations,
+		sharedAccount: opts.SharedAccount,
+		latency:       opts.Latency,
 
 		responses:      map[string]response{"AcceptHandshake": acceptResponse, "DeclineHandshake": declineResponse, "CancelHandshake": cancelResponse},
 		effects:        maps.Clone(acceptEffects),
@@ -318,6 +325,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	}
 	if !ok {
 		return fail(newError(errMissingToken, "Missing Authentication Token"))
+	}
+	if s.sharedAccount {
+		account = SharedAccountID
 	}
 	op, ok := s.ops[r.Header.Get("X-Amz-Target")]
 	if !ok || r.Method != http.MethodPost || r.URL.Path != "/" {

@@ -15,6 +15,10 @@ const maxBodyBytes = 1 << 20
 // twelve digits (LocalStack's convention).
 const defaultAccount = "000000000000"
 
+// SharedAccountID is the one account Options.SharedAccount serves every
+// caller as: moto's default account.
+const SharedAccountID = "123456789012"
+
 // apiError is an AWS error response: the __type, the HTTP status, the
 // Message and, for exceptions that carry one, the Reason.
 type apiError struct {

@@ -147,7 +147,8 @@ func motoVersion(t *testing.T) string {
 // TestFidelityMatrix (issue 10.7) builds README.md's fidelity matrix from
 // real runs: the default run's --markdown summary (its per-group verdict
 // counts) against the reference target, each of its partial modes, and
-// moto (serially: moto is one account). README.md must hold exactly that
+// moto (at the default parallelism: the run finds that moto serves one
+// account and goes one check at a time). README.md must hold exactly that
 // table between its markers; -update rewrites it.
 func TestFidelityMatrix(t *testing.T) {
 	motoURL := startMoto(t)
@@ -159,10 +160,10 @@ func TestFidelityMatrix(t *testing.T) {
 		}
 		cols = append(cols, column(t, m.Name, how, runMode(t, m).Markdown))
 	}
-	moto, err := runAgainst(motoURL, "--parallel", "1")
+	moto, err := runAgainst(motoURL)
 	require.NoError(t, err)
 	version := motoVersion(t)
-	cols = append(cols, column(t, "moto "+version, "`moto_server` "+version+", one check at a time (`--parallel 1`): moto serves one account", moto.Markdown))
+	cols = append(cols, column(t, "moto "+version, "`moto_server` "+version+": moto serves every caller as one account, which the run finds out, so it goes one check at a time", moto.Markdown))
 	for _, c := range cols[1:] {
 		require.Equal(t, len(cols[0].groups), len(c.groups), "%s has the reference's groups", c.title)
 		for i := range c.groups {

@@ -53,11 +53,13 @@ func startMoto(t *testing.T) string {
 
 // TestRunAgainstMoto is README's worked example: moto implements
 // CreateOrganization but answers the handshake operations with an HTML 500,
-// so they are reported unsupported and the run exits 1.
+// so they are reported unsupported and the run exits 1; and it serves every
+// caller as one account, which the capabilities show (the run goes one
+// check at a time) and protocol/caller-identity fails.
 func TestRunAgainstMoto(t *testing.T) {
 	url := startMoto(t)
 	jsonPath := filepath.Join(t.TempDir(), "r.json")
-	code, out, errOut := runRunner(t, "--endpoint", url, "--timeout", "5s", "--run", `^(accept/success/response|input/AcceptHandshake/upper-case|transition/INVITE/OPEN/AcceptHandshake/recipient|constraint/not-in-organization/DescribeOrganization)$`, "--json", jsonPath)
+	code, out, errOut := runRunner(t, "--endpoint", url, "--timeout", "5s", "--run", `^(accept/success/response|input/AcceptHandshake/upper-case|transition/INVITE/OPEN/AcceptHandshake/recipient|constraint/not-in-organization/DescribeOrganization|protocol/caller-identity)$`, "--json", jsonPath)
 	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
 	rep := readReport(t, jsonPath)
 	status := map[string]string{}
@@ -69,7 +71,9 @@ func TestRunAgainstMoto(t *testing.T) {
 		"input/AcceptHandshake/upper-case":                    "unsupported",
 		"transition/INVITE/OPEN/AcceptHandshake/recipient":    "unsupported",
 		"constraint/not-in-organization/DescribeOrganization": "pass",
+		"protocol/caller-identity":                            "fail",
 	}, status, out)
+	assert.Regexp(t, `shared-account +yes +checks run one at a time: every caller is served as 123456789012 \(CreateOrganization`, out)
 	assert.Regexp(t, `AcceptHandshake +not-implemented +HTML 500`, out, "the capabilities table shows the evidence")
 	assert.Regexp(t, `CreateOrganization +implemented`, out)
 }

@@ -22,18 +22,22 @@ const shutdownGrace = 5 * time.Second
 // account; serve prints it on its first line.
 const accountConvention = "accounts: LocalStack convention — a 12-digit access key id is the caller's account, otherwise 000000000000"
 
+// sharedConvention is accountConvention with --shared-account.
+const sharedConvention = "accounts: every caller is " + reftarget.SharedAccountID + ", whatever its credentials say"
+
 // serveUsage is serve's one-line usage.
-const serveUsage = "usage: runner serve [--addr 127.0.0.1:4566] [--verbose] [--without OP,OP] [--implicit-organizations] [--latency D] [--fault NAME]"
+const serveUsage = "usage: runner serve [--addr 127.0.0.1:4566] [--verbose] [--without OP,OP] [--implicit-organizations] [--shared-account] [--latency D] [--fault NAME]"
 
 // serveCmd serves the embedded reference target until SIGINT or SIGTERM:
 //
-//	runner serve [--addr 127.0.0.1:4566] [--verbose] [--without OP,OP] [--implicit-organizations] [--latency D] [--fault NAME]
+//	runner serve [--addr 127.0.0.1:4566] [--verbose] [--without OP,OP] [--implicit-organizations] [--shared-account] [--latency D] [--fault NAME]
 //
 // The first line on stdout says where it listens; with --verbose one line
 // per request goes to stderr. --without makes the named operations answer
 // as LocalStack answers one it lacks (501 InternalFailure);
 // --implicit-organizations makes CreateOrganization one of them and gives
-// an account its organization on its first management call; --latency
+// an account its organization on its first management call;
+// --shared-account serves every caller as one account, as moto does; --latency
 // delays every API answer (a stand-in for slow emulators); --fault plants
 // one fault or equivalent variant of the catalogue (runner faults). Bad
 // flags or an unusable address exit 2.
@@ -51,6 +55,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	verbose := fs.Bool("verbose", false, "log one line per request to stderr")
 	without := fs.String("without", "", "comma-separated operations that answer 501 not implemented, as LocalStack does")
 	implicit := fs.Bool("implicit-organizations", false, "CreateOrganization is not implemented; an account's first management call creates its organization")
+	shared := fs.Bool("shared-account", false, "serve every caller as account "+reftarget.SharedAccountID+", whatever its credentials say, as moto does")
 	latency := fs.Duration("latency", 0, "delay every API answer by this much (at most 10s)")
 	fault := fs.String("fault", "", "plant this fault (or equivalent variant) of runner faults")
 	usageError := func(format string, args ...any) int {
@@ -75,7 +80,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		opts = fo
 	}
-	opts.ImplicitOrganizations, opts.Latency = *implicit, *latency
+	opts.ImplicitOrganizations, opts.SharedAccount, opts.Latency = *implicit, *shared, *latency
 	if *without != "" {
 		for name := range strings.SplitSeq(*without, ",") {
 			if name = strings.TrimSpace(name); name == "" {
@@ -96,7 +101,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "runner serve: %v\n", err)
 		return 2
 	}
-	fmt.Fprintf(stdout, "orgconform reference target listening on %s (%s)\n", url, accountConvention)
+	convention := accountConvention
+	if opts.SharedAccount {
+		convention = sharedConvention
+	}
+	fmt.Fprintf(stdout, "orgconform reference target listening on %s (%s)\n", url, convention)
 	if *fault != "" {
 		fmt.Fprintf(stdout, "planted: %s (runner faults describes it)\n", *fault)
 	}
@@ -122,6 +131,9 @@ func serveMode(opts reftarget.Options) string {
 	}
 	if opts.ImplicitOrganizations {
 		parts = append(parts, "implicit organizations (CreateOrganization not implemented)")
+	}
+	if opts.SharedAccount {
+		parts = append(parts, "every caller served as account "+reftarget.SharedAccountID)
 	}
 	if opts.Latency > 0 {
 		parts = append(parts, "every answer "+opts.Latency.String()+" late")
