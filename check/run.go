@@ -298,10 +298,13 @@ func Execute(ctx context.Context, tgt *endpoint.Target, checks []Check, opts Opt
 	if opts.Prepare != nil && ctx.Err() == nil {
 		opts.Prepare(ctx, rs)
 	}
-	if f, _ := rs.caps.Flag(FlagSharedAccount); f.On {
+	if f, _ := rs.caps.Flag(FlagSharedAccount); f.On && rs.opts.Parallel > 1 {
 		// Every scenario's accounts are one account on this target:
 		// concurrent scenarios would change each other's organization.
 		rs.opts.Parallel = 1
+		if opts.Progress != nil {
+			fmt.Fprintf(opts.Progress, "%s: %s\n", FlagSharedAccount, f.Evidence)
+		}
 	}
 	prog := newProgress(opts.Progress, sel)
 	for _, i := range planned {

@@ -39,6 +39,7 @@ func TestSharedAccountRunsSerially(t *testing.T) {
 	f := flagOf(t, rep, check.FlagSharedAccount)
 	assert.True(t, f.On, "shared-account: %s", f.Evidence)
 	assert.Contains(t, f.Evidence, reftarget.SharedAccountID)
+	assert.Contains(t, f.Evidence, "a second fresh account is described as in that organization")
 	assert.Equal(t, check.Fail, parallel["protocol/caller-identity"])
 	assert.False(t, flagOf(t, rep, check.FlagImplicitOrganizations).On)
 }
@@ -76,6 +77,25 @@ func TestSharedAccountLeftInAnOrganization(t *testing.T) {
 	assert.True(t, f.On, "shared-account: %s", f.Evidence)
 	assert.Contains(t, f.Evidence, "deleted before the checks")
 	assert.False(t, flagOf(t, rep, check.FlagImplicitOrganizations).On, "an organization of another account is not an implicit one")
+}
+
+// TestSharedAccountWithImplicitOrganizations: a target that serves one
+// account and gives it an organization on its first call is both: the
+// organization a fresh account is described as in is another account's,
+// and after its deletion another fresh account is described as in one
+// again.
+func TestSharedAccountWithImplicitOrganizations(t *testing.T) {
+	srv := httptest.NewServer(reftarget.New(reftarget.Options{SharedAccount: true, ImplicitOrganizations: true}))
+	defer srv.Close()
+	tgt, err := endpoint.New(endpoint.Config{Endpoint: srv.URL, Seed: 1})
+	require.NoError(t, err)
+	rep := contract.Execute(t.Context(), tgt, contract.Options{Parallel: 4, Run: regexp.MustCompile(`^protocol/caller-identity$`)})
+	f := flagOf(t, rep, check.FlagSharedAccount)
+	assert.True(t, f.On, "shared-account: %s", f.Evidence)
+	assert.Contains(t, f.Evidence, "deleted before the checks")
+	i := flagOf(t, rep, check.FlagImplicitOrganizations)
+	assert.True(t, i.On, "implicit-organizations: %s", i.Evidence)
+	assert.Equal(t, map[string]check.Status{"protocol/caller-identity": check.Fail}, statuses(rep))
 }
 
 // TestOwnAccountsAreNotShared: the reference target, in its default and

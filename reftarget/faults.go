@@ -577,7 +577,7 @@ var faults = []Fault{
 			s.effects[actionInvite] = (*Server).joinOnce
 		}},
 	{Name: "lost-member-update", Kind: "concurrency",
-		Point:  "accepting an invitation adds the account to the organization's member list as read from a cache refreshed every 250 ms, and writes that list back: of two accounts that join at once, one is lost from ListAccounts though both were told they joined",
+		Point:  "accepting an invitation adds the account to the organization's member list as read from a cache refreshed every 250 ms, and writes that list back: of two accounts that join within 250 ms (at once, or one right after the other), one is lost from ListAccounts though both were told they joined",
 		Source: "reference: accepting an invitation makes the account a member of the organization; model: ListAccounts lists the accounts in the organization",
 		Tied:   []string{`^accept/success/concurrent-members$`},
 		plant:  func(s *Server) { s.effects[actionInvite] = staleMembers{}.join }},

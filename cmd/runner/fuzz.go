@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -279,6 +280,11 @@ func campaign(ctx context.Context, f *fuzzFlags, props []check.Check, console io
 		}
 		workers = append(workers, []int{i})
 	}
+	if fl, _ := sharedAccount(probe); fl.On {
+		// One account for every caller: properties that ran at once
+		// would share its organization, so they take turns in one worker.
+		workers = [][]int{slices.Concat(workers...)}
+	}
 	for _, turn := range workers {
 		wg.Go(func() {
 			for first := true; ctx.Err() == nil && len(turn) > 0 && (first || time.Since(start) < f.duration); first = false {
@@ -296,4 +302,14 @@ func campaign(ctx context.Context, f *fuzzFlags, props []check.Check, console io
 	rep := &check.Report{Target: label, Duration: time.Since(start), Requests: requests, Results: results,
 		Capabilities: probe.Capabilities, Flags: probe.Flags, Cleanup: cleanup, Interrupted: ctx.Err() != nil, PeakRSS: check.PeakRSS()}
 	return rep, nil
+}
+
+// sharedAccount returns the shared-account flag of a probe's report.
+func sharedAccount(rep *check.Report) (check.Flag, bool) {
+	for _, fl := range rep.Flags {
+		if fl.Name == check.FlagSharedAccount {
+			return fl, true
+		}
+	}
+	return check.Flag{}, false
 }

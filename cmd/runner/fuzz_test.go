@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -231,4 +232,32 @@ func median(xs []uint64) uint64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	return s[len(s)/2]
+}
+
+// TestFuzzCampaignOnASharedAccountIsSerial: against a target that serves
+// every caller as one account, a campaign's properties take turns instead
+// of running at once (they would share that account's organization). The
+// properties chosen send one request at a time each, so two requests in
+// flight at once would be two properties running together.
+func TestFuzzCampaignOnASharedAccountIsSerial(t *testing.T) {
+	ref := reftarget.New(reftarget.Options{SharedAccount: true})
+	var inFlight, most atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		ref.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	f, err := parseFuzzFlags([]string{"--endpoint", srv.URL, "--duration", "1s", "--examples", "3", "--steps", "10", "--quiet"})
+	require.NoError(t, err)
+	rep, err := campaign(t.Context(), f, properties(regexp.MustCompile("^property/(lifecycle|input/(ListAccounts|DescribeHandshake))$")), io.Discard, nil)
+	require.NoError(t, err)
+	fl, ok := sharedAccount(rep)
+	require.True(t, ok && fl.On, "shared-account: %+v", fl)
+	for _, r := range rep.Results {
+		assert.Positive(t, r.Examples, "%s ran", r.ID)
+	}
+	assert.Equal(t, int64(1), most.Load(), "requests in flight at once")
 }
