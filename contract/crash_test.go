@@ -50,10 +50,7 @@ func TestACrashIsNotUnsupported(t *testing.T) {
 	require.NoError(t, err)
 	rep := contract.Execute(t.Context(), tgt, contract.Options{Parallel: 4,
 		Run: regexp.MustCompile(`^(input/AcceptHandshake/(unknown-id|upper-case)|accept/success/(response|sdk))$`)})
-	got := map[string]check.Status{}
-	for _, r := range rep.Results {
-		got[r.ID] = r.Status
-	}
+	got := statuses(rep)
 	assert.Equal(t, map[string]check.Status{
 		"input/AcceptHandshake/unknown-id": check.Fail,
 		"input/AcceptHandshake/upper-case": check.Pass,
@@ -93,10 +90,7 @@ func TestCrashOnEveryRefusalIsNotUnsupported(t *testing.T) {
 	require.NoError(t, err)
 	rep := contract.Execute(t.Context(), tgt, contract.Options{Parallel: 4,
 		Run: regexp.MustCompile(`^(input/(Accept|Decline)Handshake/unknown-id|accept/success/response)$`)})
-	got := map[string]check.Status{}
-	for _, r := range rep.Results {
-		got[r.ID] = r.Status
-	}
+	got := statuses(rep)
 	assert.Equal(t, map[string]check.Status{
 		"input/AcceptHandshake/unknown-id":  check.Fail,
 		"input/DeclineHandshake/unknown-id": check.Unsupported,

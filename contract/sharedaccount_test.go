@@ -115,6 +115,7 @@ func TestOwnAccountsAreNotShared(t *testing.T) {
 	}
 }
 
+// statuses returns each result's status by check id.
 func statuses(rep *check.Report) map[string]check.Status {
 	out := map[string]check.Status{}
 	for _, r := range rep.Results {
@@ -123,6 +124,8 @@ func statuses(rep *check.Report) map[string]check.Status {
 	return out
 }
 
+// flagOf returns the target-wide flag name of rep, failing the test when
+// the run did not set it.
 func flagOf(t *testing.T, rep *check.Report, name string) check.Flag {
 	t.Helper()
 	for _, f := range rep.Flags {
